@@ -1,0 +1,37 @@
+/* cli.h: subcommands and the helpers they share. */
+#ifndef CXM_CLI_H
+#define CXM_CLI_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "util/err.h"
+
+/* Exit statuses of every command (DESIGN.md). */
+enum cli_exit { CLI_OK = 0, CLI_USER_ERROR = 1, CLI_USAGE = 2 };
+
+/* A subcommand: argv[0] is its name; returns an enum cli_exit. */
+typedef int cli_command(int argc, char **argv);
+
+int cli_init(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+
+/* Prints "cxm: MESSAGE" for ei on stderr and returns the exit status for
+ * its code (2 for usage errors, 1 otherwise). */
+int cli_fail(const struct errinfo *ei);
+
+/* Prints "cxm: " + message and a hint to use --help; returns CLI_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Fills cfg from defaults and the environment (CXM_DB, CXM_LISTEN, ...).
+ * Returns 0 or an exit status after printing the error. */
+int cli_config_from_env(struct config *cfg);
+
+/* Parses argv for the options named in `allowed` (NULL-terminated list of
+ * config option names) plus --help.  Sets *help when --help was given.
+ * Returns 0 or CLI_USAGE / CLI_USER_ERROR after printing the error. */
+int cli_parse_options(int argc, char **argv, struct config *cfg,
+		      const char *const *allowed, int *help);
+
+#endif

@@ -1,0 +1,50 @@
+/* init.c: `cxm init`: create or upgrade the database. */
+#include "cli.h"
+
+#include "store/store.h"
+
+static void usage(FILE *out)
+{
+	fputs("Usage: cxm init [--db PATH]\n"
+	      "\n"
+	      "Creates the database when it does not exist and applies every\n"
+	      "pending schema migration.  Safe to run again at any time.\n"
+	      "\n"
+	      "  --db PATH   database file (env CXM_DB; default ./cxm.db)\n"
+	      "  --help      show this help\n", out);
+}
+
+int cli_init(int argc, char **argv)
+{
+	static const char *const allowed[] = { "db", NULL };
+	struct config cfg;
+	struct store *store = NULL;
+	struct store_migrate_report rep = { 0, 0, 0 };
+	struct errinfo ei;
+	int help, rc;
+
+	rc = cli_config_from_env(&cfg);
+	if (rc)
+		return rc;
+	rc = cli_parse_options(argc, argv, &cfg, allowed, &help);
+	if (rc)
+		return rc;
+	if (help) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	errinfo_clear(&ei);
+	if (store_open(cfg.db, 1, &store, &ei) ||
+	    store_migrate(store, &rep, &ei)) {
+		store_close(store);
+		return cli_fail(&ei);
+	}
+	store_close(store);
+	if (rep.from_version == rep.to_version)
+		printf("%s is up to date (schema version %d).\n", cfg.db,
+		       rep.to_version);
+	else
+		printf("%s upgraded from schema version %d to %d.\n", cfg.db,
+		       rep.from_version, rep.to_version);
+	return CLI_OK;
+}

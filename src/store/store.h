@@ -1,0 +1,66 @@
+/* store.h: the storage interface; callers never see an engine's types. */
+#ifndef CXM_STORE_H
+#define CXM_STORE_H
+
+#include <stddef.h>
+
+#include "util/err.h"
+
+/* An open database: one engine, a pool of connections.  Thread-safe:
+ * every worker borrows a connection with store_acquire(). */
+struct store;
+
+/* One connection, used by one thread between acquire and release. */
+struct store_conn;
+
+/* What store_migrate() did. */
+struct store_migrate_report {
+	int from_version;   /* schema version before */
+	int to_version;     /* schema version after */
+	int known_version;  /* the newest version this program knows */
+};
+
+/* Opens the database named by url (a SQLite file path; PostgreSQL URLs are
+ * recognised and refused until that engine exists) with `pool_size`
+ * connections (at least 1).  Does not migrate.  On failure returns
+ * ERR_UNAVAILABLE (cannot open) or ERR_INVALID (bad URL) with a message. */
+int store_open(const char *url, unsigned pool_size, struct store **out,
+	       struct errinfo *ei);
+
+/* Closes every connection and frees s (NULL allowed).  No connection may
+ * be borrowed at the time. */
+void store_close(struct store *s);
+
+/* The engine's name ("sqlite"). */
+const char *store_engine_name(const struct store *s);
+
+/* Borrows a connection, waiting while all are in use.  Never fails. */
+struct store_conn *store_acquire(struct store *s);
+
+/* Returns a connection; rolls back a transaction left open by mistake. */
+void store_release(struct store_conn *c);
+
+/* Applies every pending migration in order, each in its own transaction,
+ * recording it in schema_migrations.  A database newer than this program
+ * is refused with ERR_INVALID and a message naming both versions. */
+int store_migrate(struct store *s, struct store_migrate_report *report,
+		  struct errinfo *ei);
+
+/* The newest schema version this program knows. */
+int store_known_version(const struct store *s);
+
+/* The database's schema version (0 when never migrated). */
+int store_schema_version(struct store_conn *c, int *version,
+			 struct errinfo *ei);
+
+/* Checks that the database can be read right now (bypassing caches).
+ * ERR_UNAVAILABLE with the engine's message when it cannot. */
+int store_health(struct store *s, struct errinfo *ei);
+
+/* All-or-nothing work: begin, then commit or roll back.  begin takes the
+ * write lock at once so a transaction never fails half-way on a lock. */
+int store_tx_begin(struct store_conn *c, struct errinfo *ei);
+int store_tx_commit(struct store_conn *c, struct errinfo *ei);
+void store_tx_rollback(struct store_conn *c);
+
+#endif
