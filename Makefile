@@ -72,6 +72,7 @@ build/asan/cxm: build/asan/obj/src/main.o build/asan/libcxm.a
 	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 asan: build/asan/cxm $(ASAN_UNIT_BIN) static
+	@ln -sfn ../static build/asan/static
 
 # --- static assets: cxm's own plus USWDS from the npm package ----------
 static: build/static/.stamp

@@ -2,6 +2,7 @@
 #include "api.h"
 
 #include "store/store.h"
+#include "util/log.h"
 
 int api_healthz(struct req *r, struct resp *w)
 {
@@ -11,11 +12,13 @@ int api_healthz(struct req *r, struct resp *w)
 	errinfo_clear(&ei);
 	rc = store_health(r->app->store, &ei);
 	resp_header(w, "Cache-Control", "no-store");
-	if (rc)
+	if (rc) {
+		log_msg(LOG_WARN, "health check failed: %s", ei.message);
 		return resp_json(w, 503, json_pack("{s:s, s:s, s:s, s:s}",
 				 "status", "unavailable", "version",
 				 r->app->version, "db", "unavailable",
 				 "message", "the database cannot be read"));
+	}
 	return resp_json(w, 200, json_pack("{s:s, s:s, s:s}", "status", "ok",
 					   "version", r->app->version,
 					   "db", "ok"));

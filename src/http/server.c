@@ -23,6 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Bodies up to this size are drained before a 413 (see classify). */
+enum { DRAIN_MAX = 64u << 20 };
+
 /* Lives on server_run's stack for the life of the daemon. */
 struct server {
 	struct app *app;
@@ -153,10 +156,15 @@ static int classify(struct req *r)
 	if (cl) {
 		char *end;
 		unsigned long long n = strtoull(cl, &end, 10);
-		if (*end || n > r->body_limit)
+		/* A body somewhat over the limit is read and thrown away so
+		 * the client sees the 413 instead of a reset connection; a
+		 * huge one is refused at once. */
+		if (*end || n > DRAIN_MAX)
 			return req_fail(r, ERR_TOO_LARGE,
 				"The request body is larger than the limit of %zu bytes.",
 				r->body_limit);
+		if (n > r->body_limit)
+			r->body_too_large = true;
 	}
 	return 0;
 }
