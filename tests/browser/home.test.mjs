@@ -26,10 +26,14 @@ async function eventually(fn, ms = 3_000) {
   return v;
 }
 
-/** Describes the focused element, and whether its focus is visible. */
+/**
+ * Describes the focused element, and whether its focus is visible, once its
+ * CSS transitions (e.g. the skip link sliding in) have finished.
+ */
 function focusInfo(page) {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const a = document.activeElement;
+    await Promise.all(a.getAnimations().map((x) => x.finished.catch(() => {})));
     const cs = getComputedStyle(a);
     const r = a.getBoundingClientRect();
     return {
@@ -87,13 +91,13 @@ test('USWDS CSS and fonts are loaded', (t) => withPage(t, env, async (page) => {
       font: getComputedStyle(document.body).fontFamily,
       bannerBg: getComputedStyle(document.querySelector('.usa-banner')).backgroundColor,
       // the skip link is moved off screen by USWDS CSS until it is focused
-      skipLeft: document.querySelector('.usa-skipnav').getBoundingClientRect().left,
+      skipBottom: document.querySelector('.usa-skipnav').getBoundingClientRect().bottom,
       fontLoaded: document.fonts.check('16px "Source Sans Pro Web"'),
     };
   });
   assert.match(s.font, /Source Sans Pro/, 'body uses the USWDS default font');
   assert.equal(s.bannerBg, 'rgb(240, 240, 240)', '.usa-banner has the USWDS base-lightest background');
-  assert.ok(s.skipLeft < 0, 'skip link is hidden off screen until focused');
+  assert.ok(s.skipBottom <= 0, 'skip link is hidden off screen until focused');
   assert.ok(s.fontLoaded, 'Source Sans Pro web font was downloaded');
   assertNoConsoleErrors(page);
 }));
@@ -228,6 +232,9 @@ test('works without JavaScript', (t) => withPage(t, env, async (page) => {
   }));
   assert.equal(noJs.loading, false, 'no usa-js-loading class left behind');
   assert.match(noJs.font, /Source Sans Pro/, 'CSS still applies');
+  // proves this context really runs no page script: the USWDS accordion is inert
+  await page.getByRole('button', { name: 'Here’s how you know' }).click();
+  assert.equal(await page.locator('#gov-banner-default').isVisible(), false);
   assertNoConsoleErrors(page);
 }, { javaScriptEnabled: false }));
 

@@ -162,7 +162,6 @@ export async function trackCsp(context) {
     record(page, `csp violation: ${v.directive} blocked ${v.blocked} (at ${v.url})`));
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => {
-      // eslint-disable-next-line no-undef
       window.__cxmCspViolation({ directive: e.effectiveDirective,
         blocked: e.blockedURI || '(inline)', url: e.documentURI });
     });
