@@ -3,7 +3,7 @@
 
 CC      := gcc
 FUZZCC  := clang
-PKGS    := libmicrohttpd jansson sqlite3
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
 VERSION := $(shell cat VERSION)
 
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow

@@ -1,6 +1,8 @@
 /* config.c: the typed option table (Redis-style) and its parsers. */
 #include "config.h"
 
+#include "util/cidr.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -39,6 +41,16 @@ const struct config_option config_options[] = {
 	  "folder of static files (default: static/ beside the executable)" },
 	{ "exit-on-stdin-close", NULL, CONFIG_BOOL, FIELD(exit_on_stdin_close),
 	  0, 1, "0", "stop gracefully when standard input closes (supervisors, tests)" },
+	{ "session-idle", "CXM_SESSION_IDLE", CONFIG_UINT, FIELD(session_idle),
+	  1, 1440, "30", "minutes of inactivity that end a sign-in session" },
+	{ "session-max", "CXM_SESSION_MAX", CONFIG_UINT, FIELD(session_max),
+	  1, 720, "12", "hours after which any sign-in session ends" },
+	{ "secure-cookies", "CXM_SECURE_COOKIES", CONFIG_BOOL,
+	  FIELD(secure_cookies), 0, 1, "0",
+	  "mark cookies Secure (set when clients reach cxm over HTTPS)" },
+	{ "trusted-proxy", "CXM_TRUSTED_PROXIES", CONFIG_CIDRS,
+	  FIELD(trusted_proxies), 0, 0, "",
+	  "proxy network whose X-Forwarded-For/-Proto are believed (repeatable)" },
 	{ NULL, NULL, CONFIG_STRING, 0, 0, 0, 0, NULL, NULL },
 };
 
@@ -160,6 +172,35 @@ int config_set(struct config *c, const char *name, const char *value,
 			return ERR_INVALID;
 		memcpy(field, value, strlen(value) + 1);
 		return 0;
+	case CONFIG_CIDRS: {
+		const char *p = value;
+		size_t have = strlen(field);
+		if (!*value)
+			return 0;
+		while (*p) {
+			const char *comma = strchr(p, ',');
+			size_t n = comma ? (size_t)(comma - p) : strlen(p);
+			char one[64];
+			if (n == 0 || n >= sizeof one)
+				return errinfo_set(ei, ERR_INVALID,
+					"--%s: '%s' is not a network", name, value);
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if (!cidr_valid(one))
+				return errinfo_set(ei, ERR_INVALID,
+					"--%s: '%.60s' is not an IP network (like 10.0.0.0/8)",
+					name, one);
+			p = comma ? comma + 1 : p + n;
+		}
+		len = strlen(value);
+		if (have + len + 2 > o->size)
+			return errinfo_set(ei, ERR_INVALID, "--%s: too many networks",
+					   name);
+		if (have)
+			field[have++] = ',';
+		memcpy(field + have, value, len + 1);
+		return 0;
+	}
 	case CONFIG_BOOL:
 		if (strcmp(value, "1") == 0 || strcmp(value, "true") == 0 ||
 		    strcmp(value, "yes") == 0)
@@ -230,7 +271,8 @@ void config_print_help(FILE *out)
 
 	for (o = config_options; o->name; o++) {
 		fprintf(out, "  --%-22s %s", o->name, o->help);
-		if (o->def && *o->def && o->type != CONFIG_BOOL)
+		if (o->def && *o->def && o->type != CONFIG_BOOL &&
+		    o->type != CONFIG_CIDRS)
 			fprintf(out, " [%s]", o->def);
 		if (o->env)
 			fprintf(out, " (env %s)", o->env);

@@ -28,10 +28,16 @@ struct config {
 	unsigned shutdown_grace;           /* seconds to finish in-flight work */
 	char static_dir[CONFIG_PATH_MAX];  /* "" : next to the executable */
 	bool exit_on_stdin_close;          /* stop when stdin reaches EOF */
+	unsigned session_idle;             /* minutes before an idle session ends */
+	unsigned session_max;              /* hours before any session ends */
+	bool secure_cookies;               /* mark cookies Secure (behind TLS) */
+	char trusted_proxies[CONFIG_PATH_MAX]; /* comma-separated CIDRs */
 };
 
+/* CONFIG_CIDRS appends each value (one network, or several separated by
+ * commas) to a comma-separated list, so the flag can be repeated. */
 enum config_type { CONFIG_STRING, CONFIG_UINT, CONFIG_SIZE, CONFIG_LISTEN,
-		   CONFIG_BOOL };
+		   CONFIG_BOOL, CONFIG_CIDRS };
 
 /* One row of the option table: the flag `--name`, the environment variable
  * (NULL: none), the type and bounds, and the help text. */

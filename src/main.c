@@ -1,5 +1,6 @@
 /* main.c: cxm's entry point: dispatches to a subcommand. */
 #include "cli/cli.h"
+#include "util/secret.h"
 #include "version.h"
 
 #include <stdio.h>
@@ -14,6 +15,8 @@ struct command {
 static const struct command COMMANDS[] = {
 	{ "init", cli_init, "create or upgrade the database" },
 	{ "serve", cli_serve, "serve the web interface and JSON API" },
+	{ "user", cli_user, "add, list and change users and their roles" },
+	{ "token", cli_token, "create, list and revoke API tokens" },
 };
 
 static void usage(FILE *out)
@@ -55,6 +58,10 @@ int main(int argc, char **argv)
 	    strcmp(argv[1], "version") == 0) {
 		printf("cxm %s\n", CXM_VERSION);
 		return CLI_OK;
+	}
+	if (secret_init()) {
+		fputs("cxm: the cryptography library could not start\n", stderr);
+		return CLI_USER_ERROR;
 	}
 	for (i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
 		if (strcmp(argv[1], COMMANDS[i].name) == 0)

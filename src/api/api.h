@@ -13,4 +13,24 @@ int api_healthz(struct req *r, struct resp *w);
  * violation report (one line, truncated) and answers 204. */
 int api_csp_report(struct req *r, struct resp *w);
 
+/* GET /api/v1/me : the caller, their grants and how they signed in. */
+int api_me(struct req *r, struct resp *w);
+
+/* /api/v1/orgs and /api/v1/orgs/{id} (orgs.c). */
+int api_orgs_list(struct req *r, struct resp *w);
+int api_org_create(struct req *r, struct resp *w);
+int api_org_get(struct req *r, struct resp *w);
+int api_org_update(struct req *r, struct resp *w);
+int api_org_delete(struct req *r, struct resp *w);
+
+/* /api/v1/services and /api/v1/services/{id} (services.c). */
+int api_services_list(struct req *r, struct resp *w);
+int api_service_create(struct req *r, struct resp *w);
+int api_service_get(struct req *r, struct resp *w);
+int api_service_update(struct req *r, struct resp *w);
+int api_service_delete(struct req *r, struct resp *w);
+
+/* GET /api/v1/audit?since=&limit=&action=&object_type=&actor=&before= */
+int api_audit(struct req *r, struct resp *w);
+
 #endif

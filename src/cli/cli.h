@@ -15,6 +15,19 @@ typedef int cli_command(int argc, char **argv);
 
 int cli_init(int argc, char **argv);
 int cli_serve(int argc, char **argv);
+int cli_user(int argc, char **argv);
+int cli_token(int argc, char **argv);
+
+struct store;
+struct actor;
+
+/* Opens and migrates cfg->db with one connection.  0, or an exit status
+ * after printing the error. */
+int cli_open_store(const struct config *cfg, struct store **out);
+
+/* The command line as the actor of a change: "cli:" + the OS user name
+ * (written into label). */
+void cli_actor(struct actor *who, char *label, size_t cap);
 
 /* Prints "cxm: MESSAGE" for ei on stderr and returns the exit status for
  * its code (2 for usage errors, 1 otherwise). */

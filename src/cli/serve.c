@@ -64,7 +64,8 @@ int cli_serve(int argc, char **argv)
 		"db", "listen", "threads", "conn-timeout", "max-connections",
 		"per-ip-connections", "conn-memory", "body-limit",
 		"arena-limit", "shutdown-grace", "static-dir",
-		"exit-on-stdin-close", NULL };
+		"exit-on-stdin-close", "session-idle", "session-max",
+		"secure-cookies", "trusted-proxy", NULL };
 	struct config cfg;
 	struct app app = { .cfg = &cfg, .version = CXM_VERSION };
 	struct store_migrate_report rep;

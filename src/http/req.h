@@ -9,13 +9,19 @@
 #include <jansson.h>
 
 #include "app.h"
+#include "core/role.h"
 #include "http/router.h"
 #include "util/arena.h"
+#include "util/form.h"
 #include "util/buf.h"
 #include "util/err.h"
 
 struct MHD_Connection;
 struct store_conn;
+struct user;
+
+/* How the caller proved who they are. */
+enum auth_via { VIA_NONE, VIA_SESSION, VIA_TOKEN };
 
 /* Created when a request's headers arrive, freed when its response has
  * been sent (server.c).  Everything a handler allocates comes from
@@ -35,6 +41,19 @@ struct req {
 	size_t body_limit;
 	bool body_too_large;
 	json_t *json;                     /* parsed body (ROUTE_BODY_JSON) */
+	struct form *form;                /* parsed body (ROUTE_BODY_FORM) */
+	const char *client;               /* client address (trusted proxies
+					     resolved) */
+	bool https;                       /* reached over HTTPS (per proxy) */
+	/* Who is asking (auth.c); user is NULL when anonymous. */
+	struct user *user;
+	struct grant *grants;
+	size_t ngrants;
+	enum auth_via via;
+	int64_t session_id, token_id;
+	const char *csrf;                 /* the session's CSRF token */
+	bool session_expired;             /* a session cookie had timed out */
+	int64_t retry_after;              /* seconds, for a 429 */
 	struct store_conn *db;            /* borrowed on demand */
 	uint64_t start_us;
 	struct errinfo err;               /* details of a failure */

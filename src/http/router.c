@@ -193,6 +193,22 @@ int router_check(const struct route *table, size_t n, struct errinfo *ei)
 			return errinfo_set(ei, ERR_INVALID,
 				"route %zu (%s): bad method, pattern or handler",
 				i, pat ? pat : "(null)");
+		if (table[i].role == ROLE_UNSET ||
+		    (unsigned)table[i].role >= ROLE__MAX ||
+		    (unsigned)table[i].scope >= SCOPE__MAX)
+			return errinfo_set(ei, ERR_INVALID,
+				"route %s %s: no role stated",
+				METHOD_NAMES[table[i].method], pat);
+		if ((table[i].scope == SCOPE_ORG ||
+		     table[i].scope == SCOPE_SERVICE) &&
+		    !strstr(pat, "{id}"))
+			return errinfo_set(ei, ERR_INVALID,
+				"route %s: scoped by {id} but has none", pat);
+		if ((table[i].scope == SCOPE_BODY_ORG ||
+		     table[i].scope == SCOPE_BODY_PARENT) &&
+		    !(table[i].flags & (ROUTE_BODY_JSON | ROUTE_BODY_FORM)))
+			return errinfo_set(ei, ERR_INVALID,
+				"route %s: scoped by body but takes none", pat);
 		for (q = pat + 1; *q; ) {
 			const char *slash = strchr(q, '/');
 			size_t len = slash ? (size_t)(slash - q) : strlen(q);
@@ -213,4 +229,14 @@ int router_check(const struct route *table, size_t n, struct errinfo *ei)
 					METHOD_NAMES[table[i].method], pat);
 	}
 	return 0;
+}
+
+const char *route_scope_name(enum route_scope s)
+{
+	static const char *const NAMES[SCOPE__MAX] = {
+		[SCOPE_NONE] = "none", [SCOPE_ORG] = "org",
+		[SCOPE_SERVICE] = "service", [SCOPE_BODY_ORG] = "body-org",
+		[SCOPE_BODY_PARENT] = "body-parent",
+	};
+	return (unsigned)s < SCOPE__MAX ? NAMES[s] : "?";
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "core/role.h"
 #include "util/arena.h"
 #include "util/err.h"
 
@@ -22,6 +23,19 @@ enum route_flags {
 	ROUTE_HTML = 1 << 0,      /* a page: errors render as HTML */
 	ROUTE_JSON = 1 << 1,      /* an API route: errors render as JSON */
 	ROUTE_BODY_JSON = 1 << 2, /* body parsed as JSON before the handler */
+	ROUTE_BODY_FORM = 1 << 3, /* body parsed as a URL-encoded form */
+	ROUTE_NO_CSRF = 1 << 4,   /* unsafe method exempt from the CSRF check
+				     (public endpoints without cookies) */
+};
+
+/* Where the organization a scoped route acts on comes from. */
+enum route_scope {
+	SCOPE_NONE,        /* not scoped: grant roles need that role somewhere */
+	SCOPE_ORG,         /* path parameter {id} is an organization */
+	SCOPE_SERVICE,     /* path parameter {id} is a service */
+	SCOPE_BODY_ORG,    /* body field org_id (JSON or form) */
+	SCOPE_BODY_PARENT, /* body field parent_id; none means top level (admin) */
+	SCOPE__MAX
 };
 
 /* A handler fills the response and returns 0, or returns a negative enum
@@ -30,14 +44,22 @@ typedef int route_handler(struct req *r, struct resp *w);
 
 /* One row of the route table.  Patterns are absolute paths whose segments
  * are literal text, `{name}` (one non-empty segment) or, last only,
- * `{name...}` (the non-empty rest of the path). */
+ * `{name...}` (the non-empty rest of the path).  `role` is what the caller
+ * needs (ROLE_UNSET is refused at start-up, so no route is served without
+ * saying), `scope` where the organization it is checked against comes
+ * from. */
 struct route {
 	enum http_method method;
 	const char *pattern;
 	route_handler *handler;
+	enum role role;
+	enum route_scope scope;
 	unsigned flags;
 	size_t body_limit;        /* bytes; 0: the configured default */
 };
+
+/* The scope's name ("org", "service", ...) for listings. */
+const char *route_scope_name(enum route_scope s);
 
 enum { ROUTE_PARAMS_MAX = 8, ROUTE_SEGMENTS_MAX = 32 };
 

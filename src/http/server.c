@@ -1,6 +1,7 @@
 /* server.c: libmicrohttpd glue: limits, request lifecycle, dispatch, shutdown. */
 #include "server.h"
 
+#include "http/auth.h"
 #include "http/body.h"
 #include "http/req.h"
 #include "http/resp.h"
@@ -19,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -169,25 +171,60 @@ static int classify(struct req *r)
 	return 0;
 }
 
-/* Runs the handler for a fully received request; always leaves a
- * response in w. */
+static bool is_form_type(const char *ct)
+{
+	size_t n = strlen("application/x-www-form-urlencoded");
+
+	return ct && strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';');
+}
+
+/* Parses the body the route asks for. */
+static int parse_body(struct req *r)
+{
+	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	if (r->route->flags & ROUTE_BODY_JSON) {
+		if (!body_is_json_type(ct))
+			return req_fail(r, ERR_MEDIA_TYPE,
+				"Send the body as application/json.");
+		return body_parse_json(buf_str(&r->body), r->body.len,
+				       &r->json, &r->err);
+	}
+	if (r->route->flags & ROUTE_BODY_FORM) {
+		if (r->body.len && !is_form_type(ct))
+			return req_fail(r, ERR_MEDIA_TYPE,
+				"Send the form as application/x-www-form-urlencoded.");
+		r->form = arena_alloc(&r->arena, sizeof *r->form);
+		if (!r->form)
+			return ERR_NOMEM;
+		return form_parse(&r->arena, buf_str(&r->body), r->body.len,
+				  r->form, &r->err);
+	}
+	return 0;
+}
+
+/* Runs the route table's checks and the handler for a fully received
+ * request; always leaves a response in w. */
 static void dispatch(struct req *r, struct resp *w, int early)
 {
 	int rc = early;
 
+	auth_client(r);
+	if (!rc)
+		rc = auth_identify(r);
+	if (!rc)
+		rc = auth_require_signed_in(r);
 	if (!rc && r->body_too_large)
 		rc = req_fail(r, ERR_TOO_LARGE,
 			      "The request body is larger than the limit of %zu bytes.",
 			      r->body_limit);
-	if (!rc && (r->route->flags & ROUTE_BODY_JSON)) {
-		if (!body_is_json_type(req_header(r,
-				MHD_HTTP_HEADER_CONTENT_TYPE)))
-			rc = req_fail(r, ERR_MEDIA_TYPE,
-				"Send the body as application/json.");
-		else
-			rc = body_parse_json(buf_str(&r->body), r->body.len,
-					     &r->json, &r->err);
-	}
+	if (!rc)
+		rc = parse_body(r);
+	if (!rc)
+		rc = auth_authorize(r);
+	if (!rc)
+		rc = auth_check_csrf(r);
 	if (!rc)
 		rc = r->route->handler(r, w);
 	if (!rc && (w->body.err || w->status < 100))

@@ -4,6 +4,7 @@
 #include "ui/pages.h"
 #include "util/log.h"
 
+#include "util/url.h"
 #include "util/utf8.h"
 
 #include <stdio.h>
@@ -33,6 +34,7 @@ const char *http_status_text(int status)
 	case 200: return "OK";
 	case 201: return "Created";
 	case 204: return "No Content";
+	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";
@@ -69,6 +71,26 @@ static const char *public_message(const struct req *r, int status)
 	}
 }
 
+/* Pages that need a signed-in user send the browser to the sign-in form,
+ * which brings it back here afterwards. */
+static int redirect_to_login(struct req *r, struct resp *w)
+{
+	struct buf next;
+	char *loc;
+
+	buf_init(&next, 4096);
+	url_encode(&next, r->path);
+	loc = arena_printf(&r->arena, "/login?next=%s%s", buf_str(&next),
+			   r->session_expired ? "&expired=1" : "");
+	buf_release(&next);
+	if (!loc)
+		return ERR_NOMEM;
+	w->status = 303;
+	w->content_type = "text/plain; charset=utf-8";
+	buf_puts(&w->body, "See /login\n");
+	return resp_header(w, "Location", loc);
+}
+
 static json_t *json_details(const struct errinfo *ei)
 {
 	json_t *arr = json_array();
@@ -100,6 +122,17 @@ void http_render_error(struct req *r, struct resp *w, int err)
 			r->path, r->err.message[0] ? r->err.message : "-",
 			err_name(err));
 	resp_reset(w);
+	if (status == 429 && r->retry_after > 0) {
+		char *ra = arena_printf(&r->arena, "%lld",
+					(long long)r->retry_after);
+		if (ra)
+			resp_header(w, "Retry-After", ra);
+	}
+	if (status == 401 && r->is_api)
+		resp_header(w, "WWW-Authenticate", "Bearer realm=\"cxm\"");
+	if (status == 401 && !r->is_api && r->method != HTTP_POST &&
+	    redirect_to_login(r, w) == 0)
+		return;
 	if (status == 405) {
 		char *allow = arena_alloc(&r->arena, 64);
 		if (allow) {

@@ -11,20 +11,9 @@ extern const struct store_migration store_sqlite_migrations[];
 
 enum { SQLITE_BUSY_MS = 5000 };
 
-/* SQL text per statement id (SQLite dialect). */
-static const char *const SQL[STMT__MAX] = {
-	[STMT_MIGRATIONS_TABLE] =
-		"CREATE TABLE IF NOT EXISTS schema_migrations ("
-		" version INTEGER PRIMARY KEY,"
-		" name TEXT NOT NULL,"
-		" applied_at TEXT NOT NULL)",
-	[STMT_MIGRATIONS_MAX] =
-		"SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-	[STMT_MIGRATIONS_INSERT] =
-		"INSERT INTO schema_migrations (version, name, applied_at)"
-		" VALUES (?1, ?2, ?3)",
-	[STMT_HEALTH] = "SELECT COUNT(*) FROM schema_migrations",
-};
+/* SQL text per statement id (sqlite-sql.c). */
+extern const char *const store_sqlite_sql[STMT__MAX];
+#define SQL store_sqlite_sql
 
 struct sqlite_conn {
 	sqlite3 *db;
@@ -144,6 +133,8 @@ static int step(void *handle, void *h, struct errinfo *ei)
 		return 1;
 	if (rc == SQLITE_DONE)
 		return 0;
+	if (rc == SQLITE_CONSTRAINT_CHECK || rc == SQLITE_CONSTRAINT_NOTNULL)
+		return fail(c->db, ei, ERR_INVALID, "constraint");
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return fail(c->db, ei, ERR_CONFLICT, "constraint");
 	if ((rc & 0xff) == SQLITE_BUSY)

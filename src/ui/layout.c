@@ -1,6 +1,8 @@
 /* layout.c: the shared page frame, following USWDS 3 markup. */
 #include "layout.h"
 
+#include "store/accounts.h"
+#include "ui/widgets.h"
 #include "util/err.h"
 
 #include <stdbool.h>
@@ -9,7 +11,31 @@ struct nav_entry { const char *label, *href; };
 
 static const struct nav_entry NAV[NAV__MAX] = {
 	[NAV_HOME] = { "Home", "/" },
+	[NAV_ORGS] = { "Organizations", "/orgs" },
+	[NAV_SERVICES] = { "Services", "/services" },
+	[NAV_USERS] = { "Users", "/admin/users" },
+	[NAV_AUDIT] = { "Audit log", "/admin/audit" },
+	[NAV_ACCOUNT] = { "My account", "/account" },
+	[NAV_LOGIN] = { "Sign in", "/login" },
 };
+
+/* Whether the person looking may open navigation entry i. */
+static bool nav_visible(const struct req *r, int i)
+{
+	const struct user *u = r ? r->user : NULL;
+	bool admin = u && u->is_admin;
+
+	switch (i) {
+	case NAV_HOME: return true;
+	case NAV_ORGS:
+	case NAV_SERVICES: return u && (admin || r->ngrants > 0);
+	case NAV_USERS:
+	case NAV_AUDIT: return admin;
+	case NAV_ACCOUNT: return u != NULL;
+	case NAV_LOGIN: return u == NULL;
+	default: return false;
+	}
+}
 
 static void write_head(struct html *h, const struct layout *l)
 {
@@ -108,7 +134,8 @@ static void write_banner(struct html *h)
 	html_close(h); /* section */
 }
 
-static void write_header(struct html *h, enum nav_item current)
+static void write_header(struct html *h, const struct req *r,
+			 enum nav_item current)
 {
 	int i;
 
@@ -139,12 +166,26 @@ static void write_header(struct html *h, enum nav_item current)
 		  ATTR__END);
 	for (i = 1; i < NAV__MAX; i++) {
 		bool here = (enum nav_item)i == current;
+		if (!nav_visible(r, i))
+			continue;
 		html_open(h, EL_LI, ATTR_CLASS, "usa-nav__primary-item",
 			  ATTR__END);
 		html_open(h, EL_A, ATTR_HREF, NAV[i].href, ATTR_CLASS,
 			  here ? "usa-nav-link usa-current" : "usa-nav-link",
 			  ATTR_ARIA_CURRENT, here ? "page" : NULL, ATTR__END);
 		html_elem(h, EL_SPAN, NAV[i].label, ATTR__END);
+		html_close(h);
+		html_close(h);
+	}
+	if (r && r->user) {
+		html_open(h, EL_LI, ATTR_CLASS, "usa-nav__primary-item",
+			  ATTR__END);
+		html_open(h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION,
+			  "/logout", ATTR_CLASS, "cxm-inline-form", ATTR__END);
+		ui_csrf(h, r, NULL);
+		html_elem(h, EL_BUTTON, "Sign out", ATTR_TYPE, "submit",
+			  ATTR_CLASS, "usa-button usa-button--unstyled usa-nav-link cxm-nav-button",
+			  ATTR__END);
 		html_close(h);
 		html_close(h);
 	}
@@ -163,18 +204,46 @@ void layout_begin(struct html *h, const struct layout *l)
 	html_elem(h, EL_A, "Skip to main content", ATTR_CLASS, "usa-skipnav",
 		  ATTR_HREF, "#main-content", ATTR__END);
 	write_banner(h);
-	write_header(h, l->current);
+	write_header(h, l->r, l->current);
 	html_open(h, EL_MAIN, ATTR_ID, "main-content", ATTR_CLASS,
 		  "usa-section", ATTR__END);
 	html_open(h, EL_DIV, ATTR_CLASS, "grid-container", ATTR__END);
 }
 
-void layout_end(struct html *h)
+/* The same entries as a plain list in the footer: on a narrow screen
+ * without JavaScript the header menu cannot open, and this still works. */
+static void write_footer_nav(struct html *h, const struct req *r)
+{
+	int i;
+
+	html_open(h, EL_NAV, ATTR_ARIA_LABEL, "Footer navigation", ATTR_CLASS,
+		  "usa-footer__nav", ATTR__END);
+	html_open(h, EL_UL, ATTR_CLASS, "usa-list usa-list--unstyled cxm-footer-links",
+		  ATTR__END);
+	for (i = 1; i < NAV__MAX; i++) {
+		if (!nav_visible(r, i))
+			continue;
+		html_open(h, EL_LI, ATTR__END);
+		html_elem(h, EL_A, NAV[i].label, ATTR_HREF, NAV[i].href,
+			  ATTR_CLASS, "usa-footer__primary-link", ATTR__END);
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+}
+
+void layout_end(struct html *h, const struct layout *l)
 {
 	html_close(h); /* grid-container */
 	html_close(h); /* main */
 	html_open(h, EL_FOOTER, ATTR_CLASS, "usa-footer usa-footer--slim",
 		  ATTR__END);
+	html_open(h, EL_DIV, ATTR_CLASS, "usa-footer__primary-section",
+		  ATTR__END);
+	html_open(h, EL_DIV, ATTR_CLASS, "grid-container", ATTR__END);
+	write_footer_nav(h, l->r);
+	html_close(h);
+	html_close(h);
 	html_open(h, EL_DIV, ATTR_CLASS, "usa-footer__secondary-section",
 		  ATTR__END);
 	html_open(h, EL_DIV, ATTR_CLASS, "grid-container", ATTR__END);

@@ -9,10 +9,9 @@ int page_error(struct req *r, struct resp *w, int status, const char *title,
 	       const char *message)
 {
 	struct html h;
-	struct layout l = { .title = title, .current = NAV_NONE };
+	struct layout l = { .title = title, .current = NAV_NONE, .r = r };
 	char code[16];
 
-	(void)r;
 	snprintf(code, sizeof code, "Error %d", status);
 	html_init(&h, &w->body);
 	layout_begin(&h, &l);
@@ -23,6 +22,6 @@ int page_error(struct req *r, struct resp *w, int status, const char *title,
 	html_elem(&h, EL_A, "Go to the home page", ATTR_HREF, "/", ATTR_CLASS,
 		  "usa-button", ATTR__END);
 	html_close(&h);
-	layout_end(&h);
+	layout_end(&h, &l);
 	return layout_respond(&h, w, status);
 }

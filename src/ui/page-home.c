@@ -30,10 +30,9 @@ static const struct feature FEATURES[] = {
 int page_home(struct req *r, struct resp *w)
 {
 	struct html h;
-	struct layout l = { .title = "Home", .current = NAV_HOME };
+	struct layout l = { .title = "Home", .current = NAV_HOME, .r = r };
 	size_t i;
 
-	(void)r;
 	html_init(&h, &w->body);
 	layout_begin(&h, &l);
 	html_elem(&h, EL_H1, "Customer experience maturity, measured and grown",
@@ -76,6 +75,6 @@ int page_home(struct req *r, struct resp *w)
 		  "usa-link", ATTR__END);
 	html_text(&h, ".");
 	html_close(&h);
-	layout_end(&h);
+	layout_end(&h, &l);
 	return layout_respond(&h, w, 200);
 }

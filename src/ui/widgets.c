@@ -1,0 +1,244 @@
+/* widgets.c: USWDS form fields, alerts and buttons over the HTML writer. */
+#include "widgets.h"
+
+#include "util/arena.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void ui_alert(struct html *h, const char *kind, const char *heading,
+	      const char *text)
+{
+	char cls[64];
+
+	snprintf(cls, sizeof cls, "usa-alert usa-alert--%s", kind);
+	html_open(h, EL_DIV, ATTR_CLASS, cls, ATTR_ROLE,
+		  strcmp(kind, "error") == 0 ? "alert" : "status", ATTR__END);
+	html_open(h, EL_DIV, ATTR_CLASS, "usa-alert__body", ATTR__END);
+	if (heading)
+		html_elem(h, EL_H2, heading, ATTR_CLASS, "usa-alert__heading",
+			  ATTR__END);
+	if (text)
+		html_elem(h, EL_P, text, ATTR_CLASS, "usa-alert__text",
+			  ATTR__END);
+	html_close(h);
+	html_close(h);
+}
+
+const char *ui_field_error(const struct errinfo *ei, const char *field)
+{
+	size_t i;
+
+	for (i = 0; ei && i < ei->ndetails; i++)
+		if (strcmp(ei->details[i].field, field) == 0)
+			return ei->details[i].message;
+	return NULL;
+}
+
+void ui_error_summary(struct html *h, const struct errinfo *ei)
+{
+	size_t i;
+	char href[ERRINFO_FIELD_MAX + 4];
+
+	if (!ei || !ei->message[0])
+		return;
+	html_open(h, EL_DIV, ATTR_CLASS, "usa-alert usa-alert--error",
+		  ATTR_ROLE, "alert", ATTR_ID, "error-summary",
+		  ATTR_TABINDEX, "-1", ATTR__END);
+	html_open(h, EL_DIV, ATTR_CLASS, "usa-alert__body", ATTR__END);
+	html_elem(h, EL_H2, "There is a problem", ATTR_CLASS,
+		  "usa-alert__heading", ATTR__END);
+	html_elem(h, EL_P, ei->message, ATTR_CLASS, "usa-alert__text",
+		  ATTR__END);
+	if (ei->ndetails) {
+		html_open(h, EL_UL, ATTR_CLASS, "usa-list", ATTR__END);
+		for (i = 0; i < ei->ndetails; i++) {
+			html_open(h, EL_LI, ATTR__END);
+			if (ei->details[i].field[0]) {
+				snprintf(href, sizeof href, "#f-%s",
+					 ei->details[i].field);
+				html_open(h, EL_A, ATTR_HREF, href, ATTR_CLASS,
+					  "usa-link", ATTR__END);
+				html_text(h, ei->details[i].field);
+				html_text(h, ": ");
+				html_text(h, ei->details[i].message);
+				html_close(h);
+			} else {
+				html_text(h, ei->details[i].message);
+			}
+			html_close(h);
+		}
+		html_close(h);
+	}
+	html_close(h);
+	html_close(h);
+}
+
+void ui_csrf(struct html *h, const struct req *r, const char *token)
+{
+	const char *v = r->csrf ? r->csrf : token;
+
+	if (v)
+		html_open(h, EL_INPUT, ATTR_TYPE, "hidden", ATTR_NAME, "csrf",
+			  ATTR_VALUE, v, ATTR__END);
+}
+
+/* Opens the form group with label, hint and error; returns the error. */
+static const char *field_start(struct html *h, const struct ui_field *f,
+			       const struct errinfo *ei, char *id,
+			       size_t idcap, char *described, size_t dcap)
+{
+	const char *err = ui_field_error(ei, f->name);
+	char hint_id[160], err_id[160];
+
+	snprintf(id, idcap, "f-%s", f->name);
+	snprintf(hint_id, sizeof hint_id, "%s-hint", id);
+	snprintf(err_id, sizeof err_id, "%s-error", id);
+	described[0] = '\0';
+	if (f->hint)
+		snprintf(described, dcap, "%s", hint_id);
+	if (err)
+		snprintf(described + strlen(described), dcap - strlen(described),
+			 "%s%s", described[0] ? " " : "", err_id);
+	html_open(h, EL_DIV, ATTR_CLASS, err ? "usa-form-group usa-form-group--error"
+					     : "usa-form-group", ATTR__END);
+	html_open(h, EL_LABEL, ATTR_CLASS, err ? "usa-label usa-label--error"
+					       : "usa-label",
+		  ATTR_FOR, id, ATTR__END);
+	html_text(h, f->label);
+	if (f->required) {
+		html_text(h, " ");
+		html_elem(h, EL_ABBR, "*", ATTR_TITLE, "required", ATTR_CLASS,
+			  "usa-hint usa-hint--required", ATTR__END);
+	}
+	html_close(h);
+	if (f->hint)
+		html_elem(h, EL_DIV, f->hint, ATTR_CLASS, "usa-hint", ATTR_ID,
+			  hint_id, ATTR__END);
+	if (err)
+		html_elem(h, EL_SPAN, err, ATTR_CLASS, "usa-error-message",
+			  ATTR_ID, err_id, ATTR_ROLE, "alert", ATTR__END);
+	return err;
+}
+
+void ui_input(struct html *h, const struct ui_field *f,
+	      const struct errinfo *ei)
+{
+	char id[140], described[340], maxlen[16];
+	const char *err = field_start(h, f, ei, id, sizeof id, described,
+				      sizeof described);
+
+	snprintf(maxlen, sizeof maxlen, "%d", f->maxlength);
+	html_open(h, EL_INPUT, ATTR_CLASS, err ? "usa-input usa-input--error"
+					       : "usa-input",
+		  ATTR_ID, id, ATTR_NAME, f->name,
+		  ATTR_TYPE, f->type ? f->type : "text",
+		  ATTR_VALUE, f->value,
+		  ATTR_AUTOCOMPLETE, f->autocomplete,
+		  ATTR_MAXLENGTH, f->maxlength ? maxlen : NULL,
+		  ATTR_REQUIRED, f->required ? "" : NULL,
+		  ATTR_ARIA_DESCRIBEDBY, described[0] ? described : NULL,
+		  ATTR__END);
+	html_close(h);
+}
+
+void ui_textarea(struct html *h, const struct ui_field *f,
+		 const struct errinfo *ei)
+{
+	char id[140], described[340], maxlen[16];
+	const char *err = field_start(h, f, ei, id, sizeof id, described,
+				      sizeof described);
+
+	snprintf(maxlen, sizeof maxlen, "%d", f->maxlength);
+	html_open(h, EL_TEXTAREA, ATTR_CLASS, err ? "usa-textarea usa-input--error"
+						  : "usa-textarea",
+		  ATTR_ID, id, ATTR_NAME, f->name,
+		  ATTR_MAXLENGTH, f->maxlength ? maxlen : NULL,
+		  ATTR_REQUIRED, f->required ? "" : NULL,
+		  ATTR_ARIA_DESCRIBEDBY, described[0] ? described : NULL,
+		  ATTR__END);
+	html_text(h, f->value);
+	html_close(h);
+	html_close(h);
+}
+
+void ui_select(struct html *h, const struct ui_field *f,
+	       const char *const *values, const char *const *labels,
+	       size_t n, const char *blank, const struct errinfo *ei)
+{
+	char id[140], described[340];
+	const char *err = field_start(h, f, ei, id, sizeof id, described,
+				      sizeof described);
+	size_t i;
+
+	html_open(h, EL_SELECT, ATTR_CLASS, err ? "usa-select usa-input--error"
+						: "usa-select",
+		  ATTR_ID, id, ATTR_NAME, f->name,
+		  ATTR_REQUIRED, f->required ? "" : NULL,
+		  ATTR_ARIA_DESCRIBEDBY, described[0] ? described : NULL,
+		  ATTR__END);
+	if (blank)
+		html_elem(h, EL_OPTION, blank, ATTR_VALUE, "", ATTR__END);
+	for (i = 0; i < n; i++)
+		html_elem(h, EL_OPTION, labels ? labels[i] : values[i],
+			  ATTR_VALUE, values[i],
+			  ATTR_SELECTED, f->value && strcmp(f->value, values[i]) == 0
+					 ? "" : NULL, ATTR__END);
+	html_close(h);
+	html_close(h);
+}
+
+void ui_checkbox(struct html *h, const char *id, const char *name,
+		 const char *value, const char *label, bool checked)
+{
+	html_open(h, EL_DIV, ATTR_CLASS, "usa-checkbox", ATTR__END);
+	html_open(h, EL_INPUT, ATTR_CLASS, "usa-checkbox__input", ATTR_ID, id,
+		  ATTR_TYPE, "checkbox", ATTR_NAME, name, ATTR_VALUE, value,
+		  ATTR_CHECKED, checked ? "" : NULL, ATTR__END);
+	html_elem(h, EL_LABEL, label, ATTR_CLASS, "usa-checkbox__label",
+		  ATTR_FOR, id, ATTR__END);
+	html_close(h);
+}
+
+void ui_post_button(struct html *h, const struct req *r, const char *action,
+		    const char *label, const char *cls,
+		    const char *hidden_name, const char *hidden_value)
+{
+	char c[96];
+
+	snprintf(c, sizeof c, "usa-button%s%s", cls ? " " : "", cls ? cls : "");
+	html_open(h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, action,
+		  ATTR_CLASS, "cxm-inline-form", ATTR__END);
+	ui_csrf(h, r, NULL);
+	if (hidden_name)
+		html_open(h, EL_INPUT, ATTR_TYPE, "hidden", ATTR_NAME,
+			  hidden_name, ATTR_VALUE, hidden_value, ATTR__END);
+	html_elem(h, EL_BUTTON, label, ATTR_TYPE, "submit", ATTR_CLASS, c,
+		  ATTR__END);
+	html_close(h);
+}
+
+int ui_redirect(struct req *r, struct resp *w, const char *location)
+{
+	(void)r;
+	w->status = 303;
+	w->content_type = "text/plain; charset=utf-8";
+	buf_puts(&w->body, "See ");
+	buf_puts(&w->body, location);
+	buf_putc(&w->body, '\n');
+	return resp_header(w, "Location", location);
+}
+
+const char *ui_time(struct req *r, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[32];
+
+	if (t <= 0)
+		return "never";
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+	return arena_strdup(&r->arena, buf);
+}
