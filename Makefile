@@ -128,7 +128,7 @@ fuzz: fuzz-build
 
 # --- the two commands ------------------------------------------------------
 run: setup all
-	@test -f cxm.db || build/cxm init --db cxm.db
+	@test -f cxm.db || build/cxm init --db cxm.db --demo
 	build/cxm serve --db cxm.db
 
 test: setup all unit fuzz-build

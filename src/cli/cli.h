@@ -21,6 +21,11 @@ int cli_token(int argc, char **argv);
 struct store;
 struct actor;
 
+/* Loads the sample agency into an empty database and prints the demo
+ * accounts' passwords once.  0, or an exit status after printing the
+ * error (a database with users or organizations is refused). */
+int cli_demo_load(struct store *s);
+
 /* Opens and migrates cfg->db with one connection.  0, or an exit status
  * after printing the error. */
 int cli_open_store(const struct config *cfg, struct store **out);

@@ -3,20 +3,28 @@
 
 #include "store/store.h"
 
+#include <stdbool.h>
+#include <string.h>
+
 static void usage(FILE *out)
 {
-	fputs("Usage: cxm init [--db PATH]\n"
+	fputs("Usage: cxm init [--db PATH] [--demo]\n"
 	      "\n"
 	      "Creates the database when it does not exist and applies every\n"
 	      "pending schema migration.  Safe to run again at any time.\n"
 	      "\n"
 	      "  --db PATH   database file (env CXM_DB; default ./cxm.db)\n"
+	      "  --demo      load a sample agency (three components, six services,\n"
+	      "              one user per role) into an empty database and print\n"
+	      "              the demo passwords once\n"
 	      "  --help      show this help\n", out);
 }
 
 int cli_init(int argc, char **argv)
 {
 	static const char *const allowed[] = { "db", NULL };
+	bool demo = false;
+	int i, n = 0;
 	struct config cfg;
 	struct store *store = NULL;
 	struct store_migrate_report rep = { 0, 0, 0 };
@@ -26,6 +34,14 @@ int cli_init(int argc, char **argv)
 	rc = cli_config_from_env(&cfg);
 	if (rc)
 		return rc;
+	/* --demo is this command's own flag; the rest are settings. */
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--demo") == 0)
+			demo = true;
+		else
+			argv[n++] = argv[i];
+	}
+	argc = n;
 	rc = cli_parse_options(argc, argv, &cfg, allowed, &help);
 	if (rc)
 		return rc;
@@ -39,12 +55,13 @@ int cli_init(int argc, char **argv)
 		store_close(store);
 		return cli_fail(&ei);
 	}
-	store_close(store);
 	if (rep.from_version == rep.to_version)
 		printf("%s is up to date (schema version %d).\n", cfg.db,
 		       rep.to_version);
 	else
 		printf("%s upgraded from schema version %d to %d.\n", cfg.db,
 		       rep.from_version, rep.to_version);
-	return CLI_OK;
+	rc = demo ? cli_demo_load(store) : CLI_OK;
+	store_close(store);
+	return rc;
 }

@@ -4,6 +4,7 @@
 #include "engine.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,7 @@ struct store_conn {
 	struct store *store;
 	void *handle;
 	struct store_conn *next_free;
+	int tx_depth;      /* open transactions; inner ones are savepoints */
 };
 
 struct store {
@@ -110,8 +112,11 @@ void store_release(struct store_conn *c)
 	if (!c)
 		return;
 	s = c->store;
-	if (s->engine->in_transaction(c->handle))
+	while (c->tx_depth > 0 || s->engine->in_transaction(c->handle)) {
 		store_tx_rollback(c);
+		if (c->tx_depth == 0)
+			break;
+	}
 	pthread_mutex_lock(&s->lock);
 	c->next_free = s->free_list;
 	s->free_list = c;
@@ -150,22 +155,60 @@ int store_health(struct store *s, struct errinfo *ei)
 
 int store_tx_begin(struct store_conn *c, struct errinfo *ei)
 {
-	return c->store->engine->exec(c->handle, "BEGIN IMMEDIATE", ei);
+	char sql[32];
+	int rc;
+
+	if (c->tx_depth == 0) {
+		rc = c->store->engine->exec(c->handle, "BEGIN IMMEDIATE", ei);
+	} else {
+		snprintf(sql, sizeof sql, "SAVEPOINT sp%d", c->tx_depth);
+		rc = c->store->engine->exec(c->handle, sql, ei);
+	}
+	if (!rc)
+		c->tx_depth++;
+	return rc;
 }
 
 int store_tx_commit(struct store_conn *c, struct errinfo *ei)
 {
-	int rc = c->store->engine->exec(c->handle, "COMMIT", ei);
+	char sql[32];
+	int rc;
 
-	if (rc)
+	if (c->tx_depth <= 0)
+		return errinfo_set(ei, ERR_INTERNAL, "commit without a transaction");
+	if (c->tx_depth > 1) {
+		snprintf(sql, sizeof sql, "RELEASE sp%d", c->tx_depth - 1);
+		rc = c->store->engine->exec(c->handle, sql, ei);
+		if (rc) {
+			store_tx_rollback(c);
+			return rc;
+		}
+		c->tx_depth--;
+		return 0;
+	}
+	rc = c->store->engine->exec(c->handle, "COMMIT", ei);
+	if (rc) {
 		store_tx_rollback(c);
-	return rc;
+		return rc;
+	}
+	c->tx_depth = 0;
+	return 0;
 }
 
 void store_tx_rollback(struct store_conn *c)
 {
+	char sql[64];
+
+	if (c->tx_depth > 1) {
+		snprintf(sql, sizeof sql, "ROLLBACK TO sp%d; RELEASE sp%d",
+			 c->tx_depth - 1, c->tx_depth - 1);
+		c->store->engine->exec(c->handle, sql, NULL);
+		c->tx_depth--;
+		return;
+	}
 	if (c->store->engine->in_transaction(c->handle))
 		c->store->engine->exec(c->handle, "ROLLBACK", NULL);
+	c->tx_depth = 0;
 }
 
 int query_start(struct store_conn *c, enum stmt id, struct store_query *q,

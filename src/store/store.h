@@ -58,7 +58,9 @@ int store_schema_version(struct store_conn *c, int *version,
 int store_health(struct store *s, struct errinfo *ei);
 
 /* All-or-nothing work: begin, then commit or roll back.  begin takes the
- * write lock at once so a transaction never fails half-way on a lock. */
+ * write lock at once so a transaction never fails half-way on a lock.
+ * Transactions nest: an inner begin is a savepoint, so a caller can wrap
+ * several changes that each run their own transaction into one. */
 int store_tx_begin(struct store_conn *c, struct errinfo *ei);
 int store_tx_commit(struct store_conn *c, struct errinfo *ei);
 void store_tx_rollback(struct store_conn *c);
