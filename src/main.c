@@ -17,6 +17,7 @@ static const struct command COMMANDS[] = {
 	{ "serve", cli_serve, "serve the web interface and JSON API" },
 	{ "user", cli_user, "add, list and change users and their roles" },
 	{ "token", cli_token, "create, list and revoke API tokens" },
+	{ "routes", cli_routes, "list every route with the role it needs" },
 };
 
 static void usage(FILE *out)

@@ -17,6 +17,7 @@ int cli_init(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
+int cli_routes(int argc, char **argv);
 
 struct store;
 struct actor;

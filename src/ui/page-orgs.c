@@ -209,6 +209,8 @@ int page_org_create(struct req *r, struct resp *w)
 
 	read_form(r, &in);
 	auth_actor(r, &who);
+	if (r->err.ndetails)
+		entity_org_check(&in, &r->err);
 	rc = r->err.ndetails ? req_fail(r, ERR_INVALID, "Check the fields below.")
 			     : ops_org_create(req_db(r), &who, &in, &id, &r->err);
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT) {
@@ -390,6 +392,8 @@ int page_org_update(struct req *r, struct resp *w)
 			    "you need the analyst role over the new parent" :
 			    "only administrators can make it top-level");
 	auth_actor(r, &who);
+	if (r->err.ndetails)
+		entity_org_check(&in, &r->err);
 	rc = r->err.ndetails ? req_fail(r, ERR_INVALID, "Check the fields below.")
 			     : ops_org_update(req_db(r), &who, id, &in, &r->err);
 	if (rc == ERR_INVALID || rc == ERR_CONFLICT) {

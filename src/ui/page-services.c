@@ -258,6 +258,8 @@ int page_service_create(struct req *r, struct resp *w)
 
 	read_form(r, &in);
 	auth_actor(r, &who);
+	if (r->err.ndetails)
+		entity_service_check(&in, &r->err);
 	rc = r->err.ndetails ? req_fail(r, ERR_INVALID, "Check the fields below.")
 			     : ops_service_create(req_db(r), &who, &in, &id,
 						  &r->err);
@@ -383,6 +385,8 @@ int page_service_update(struct req *r, struct resp *w)
 		errinfo_add(&r->err, "org_id", 0, 0,
 			    "you need the facilitator role over that organization");
 	auth_actor(r, &who);
+	if (r->err.ndetails)
+		entity_service_check(&in, &r->err);
 	rc = r->err.ndetails ? req_fail(r, ERR_INVALID, "Check the fields below.")
 			     : ops_service_update(req_db(r), &who, id, &in,
 						  &r->err);
