@@ -132,6 +132,8 @@ int config_parse_listen(const char *text, char *host, size_t hostcap,
 		strcpy(tmp, "127.0.0.1");
 	else if (strcmp(tmp, "*") == 0)
 		strcpy(tmp, "0.0.0.0");
+	if (strlen(tmp) >= hostcap)
+		return errinfo_set(ei, ERR_INVALID, "listen: host too long");
 	if (inet_pton(AF_INET, tmp, addr) != 1 &&
 	    inet_pton(AF_INET6, tmp, addr) != 1)
 		return errinfo_set(ei, ERR_INVALID,

@@ -187,6 +187,9 @@ int router_check(const struct route *table, size_t n, struct errinfo *ei)
 		const char *pat = table[i].pattern, *q;
 		bool rest_seen = false;
 
+		if (pat && strlen(pat) > 1 && pat[strlen(pat) - 1] == '/')
+			return errinfo_set(ei, ERR_INVALID,
+				"route %s: trailing slash", pat);
 		if (!pat || pat[0] != '/' || !table[i].handler ||
 		    (unsigned)table[i].method >= HTTP_METHOD__MAX ||
 		    table[i].method == HTTP_HEAD)

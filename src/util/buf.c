@@ -108,8 +108,11 @@ char *buf_detach(struct buf *b, size_t *len)
 		buf_release(b);
 		return NULL;
 	}
-	if (!b->data && buf_grow(b, 0))
-		return NULL;
+	if (!b->data) {
+		if (buf_grow(b, 0))
+			return NULL;
+		b->data[0] = '\0';
+	}
 	p = b->data;
 	if (len)
 		*len = b->len;
