@@ -1,6 +1,7 @@
 /* auth.c: identifying the caller, enforcing the route table's roles, CSRF, sign-in throttling. */
 #include "auth.h"
 
+#include "core/session.h"
 #include "store/accounts.h"
 #include "store/audit.h"
 #include "util/cidr.h"
@@ -167,8 +168,9 @@ static int identify_session(struct req *r, const char *token)
 	}
 	if (rc)
 		return rc;
-	if (now - s.last_seen > (int64_t)cfg->session_idle * 60 ||
-	    now - s.created_at > (int64_t)cfg->session_max * 3600) {
+	if (session_is_expired(now, s.created_at, s.last_seen,
+			       (int64_t)cfg->session_idle * 60,
+			       (int64_t)cfg->session_max * 3600)) {
 		store_session_delete(req_db(r), s.id, NULL);
 		r->session_expired = true;
 		return 0;
