@@ -19,7 +19,10 @@ const struct route routes[] = {
 	{ HTTP_GET, "/", page_home, ROLE_PUBLIC, SCOPE_NONE, PAGE, 0 },
 	{ HTTP_GET, "/static/{path...}", static_serve, ROLE_PUBLIC, SCOPE_NONE, PAGE, 0 },
 	{ HTTP_GET, "/login", page_login, ROLE_PUBLIC, SCOPE_NONE, PAGE, 0 },
-	{ HTTP_POST, "/login", page_login_post, ROLE_PUBLIC, SCOPE_NONE, FORM, FORM_LIMIT },
+	/* Sign-in checks its own double-submit token (it may come from
+	 * someone signed in as somebody else). */
+	{ HTTP_POST, "/login", page_login_post, ROLE_PUBLIC, SCOPE_NONE,
+	  FORM | ROUTE_NO_CSRF, FORM_LIMIT },
 
 	/* Signed-in pages */
 	{ HTTP_POST, "/logout", page_logout, ROLE_SIGNED_IN, SCOPE_NONE, FORM, FORM_LIMIT },

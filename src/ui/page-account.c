@@ -53,7 +53,10 @@ static int render_login(struct req *r, struct resp *w, int status,
 	ui_error_summary(&h, &r->err);
 	html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, "/login",
 		  ATTR_CLASS, "usa-form", ATTR__END);
-	ui_csrf(&h, r, token);
+	/* Always the double-submit token: page_login_post checks that one,
+	 * whoever is signed in now. */
+	html_open(&h, EL_INPUT, ATTR_TYPE, "hidden", ATTR_NAME, "csrf",
+		  ATTR_VALUE, token, ATTR__END);
 	html_open(&h, EL_INPUT, ATTR_TYPE, "hidden", ATTR_NAME, "next",
 		  ATTR_VALUE, safe_next(next), ATTR__END);
 	ui_input(&h, &(struct ui_field){ .name = "email", .label = "Email address",

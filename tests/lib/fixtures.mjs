@@ -88,9 +88,17 @@ export function cookieHeader(jar) {
   return Object.entries(jar).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-/** The value of the hidden csrf field in a page. */
-export function csrfFrom(html) {
-  const m = /name="csrf" value="([^"]+)"/.exec(html);
+/** The value of the hidden csrf field in a page: the first one, or the one
+ *  inside the form posting to `action` when given (pages for signed-in users
+ *  also carry the sign-out form's token). */
+export function csrfFrom(html, action) {
+  let from = html;
+  if (action) {
+    const i = html.indexOf(`action="${action}"`);
+    if (i < 0) return null;
+    from = html.slice(i);
+  }
+  const m = /name="csrf" value="([^"]+)"/.exec(from);
   return m ? m[1] : null;
 }
 
@@ -101,7 +109,7 @@ export function csrfFrom(html) {
 export async function login(srv, email, password = PASSWORD, jar = {}) {
   let r = await fetch(srv.url + '/login', { headers: { cookie: cookieHeader(jar) } });
   takeCookies(r, jar);
-  const csrf = csrfFrom(await r.text());
+  const csrf = csrfFrom(await r.text(), '/login');
   r = await fetch(srv.url + '/login', {
     method: 'POST', redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar) },
