@@ -179,20 +179,23 @@ int config_set(struct config *c, const char *name, const char *value,
 		size_t have = strlen(field);
 		if (!*value)
 			return 0;
-		while (*p) {
+		for (;;) {
 			const char *comma = strchr(p, ',');
 			size_t n = comma ? (size_t)(comma - p) : strlen(p);
 			char one[64];
 			if (n == 0 || n >= sizeof one)
 				return errinfo_set(ei, ERR_INVALID,
-					"--%s: '%s' is not a network", name, value);
+					"--%s: '%.100s' is not a list of networks",
+					name, value);
 			memcpy(one, p, n);
 			one[n] = '\0';
 			if (!cidr_valid(one))
 				return errinfo_set(ei, ERR_INVALID,
 					"--%s: '%.60s' is not an IP network (like 10.0.0.0/8)",
 					name, one);
-			p = comma ? comma + 1 : p + n;
+			if (!comma)
+				break;
+			p = comma + 1;
 		}
 		len = strlen(value);
 		if (have + len + 2 > o->size)

@@ -47,10 +47,11 @@ static bool parse_net(const char *s, size_t len, struct net *n)
 		n->bits = max;
 		return true;
 	}
-	if (!slash[1])
+	if (!slash[1] || strspn(slash + 1, "0123456789") != strlen(slash + 1) ||
+	    strlen(slash + 1) > 3)
 		return false;
 	bits = strtol(slash + 1, &end, 10);
-	if (*end || bits < 0 || bits > max || slash[1] == '-' || slash[1] == '+')
+	if (*end || bits < 0 || bits > max)
 		return false;
 	n->bits = (int)bits;
 	return true;
@@ -93,6 +94,8 @@ bool cidr_list_match(const char *list, const char *addr)
 			p++;
 			len--;
 		}
+		while (len && p[len - 1] == ' ')
+			len--;
 		if (parse_net(p, len, &net) && in_net(&net, &a))
 			return true;
 		if (!comma)

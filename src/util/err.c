@@ -7,23 +7,40 @@
 #include <stdio.h>
 #include <string.h>
 
-/* vsnprintf may cut a multi-byte character in half; drop such a tail so
- * messages stay valid UTF-8 (they end up in JSON and HTML). */
-static void trim_partial_utf8(char *s)
+/* Messages end up in JSON and HTML, so they must be valid UTF-8: input
+ * quoted into a message (jansson's "near '...'", a cut by vsnprintf in the
+ * middle of a character) may not be.  Each byte that does not start a
+ * valid sequence becomes '?'. */
+static void sanitize_utf8(char *s)
 {
-	size_t len = strlen(s), cut = len, back;
+	unsigned char *p = (unsigned char *)s;
+	size_t len = strlen(s), n, cut = len, back;
+	uint32_t cp;
 
-	for (back = 0; back < 4 && cut > 0; back++) {
-		unsigned char c = (unsigned char)s[cut - 1];
-		if ((c & 0xC0) != 0x80) {
-			if (c >= 0x80)
-				cut--;
-			break;
-		}
+	/* First drop a character cut in half at the end (truncation). */
+	for (back = 0; back < 3 && cut > 0 &&
+	     ((unsigned char)s[cut - 1] & 0xC0) == 0x80; back++)
 		cut--;
+	if (cut > 0 && (unsigned char)s[cut - 1] >= 0xC0 &&
+	    !utf8_decode(p + cut - 1, len - cut + 1, &cp)) {
+		s[cut - 1] = '\0';
+		len = cut - 1;
 	}
-	if (cut < len && !utf8_valid(s + cut, len - cut))
-		s[cut] = '\0';
+
+	while (len) {
+		if (*p < 0x80) {
+			p++;
+			len--;
+			continue;
+		}
+		n = utf8_decode(p, len, &cp);
+		if (!n) {
+			*p = '?';
+			n = 1;
+		}
+		p += n;
+		len -= n;
+	}
 }
 
 void errinfo_clear(struct errinfo *ei)
@@ -44,7 +61,7 @@ int errinfo_set(struct errinfo *ei, enum err code, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(ei->message, sizeof ei->message, fmt, ap);
 		va_end(ap);
-		trim_partial_utf8(ei->message);
+		sanitize_utf8(ei->message);
 	}
 	return code;
 }
@@ -68,8 +85,8 @@ void errinfo_add(struct errinfo *ei, const char *field, int line, int column,
 	va_start(ap, fmt);
 	vsnprintf(d->message, sizeof d->message, fmt, ap);
 	va_end(ap);
-	trim_partial_utf8(d->message);
-	trim_partial_utf8(d->field);
+	sanitize_utf8(d->message);
+	sanitize_utf8(d->field);
 }
 
 const char *err_name(enum err code)
