@@ -90,7 +90,14 @@ static bool in_list(const char *v, const char *const *list)
 
 int entity_org_check(const struct org_input *in, struct errinfo *ei)
 {
-	size_t before = ei ? ei->ndetails : 0;
+	struct errinfo own;
+	size_t before;
+
+	if (!ei) {
+		errinfo_clear(&own);
+		ei = &own;
+	}
+	before = ei->ndetails + ei->dropped_details;
 
 	entity_text_ok(in->name, "name", true, ENTITY_NAME_MAX, ei);
 	entity_text_ok(in->short_name, "short_name", false,
@@ -100,7 +107,7 @@ int entity_org_check(const struct org_input *in, struct errinfo *ei)
 			    "must be one of department, component, office, program");
 	if (in->parent_id < 0)
 		errinfo_add(ei, "parent_id", 0, 0, "must be an organization id");
-	if (ei && ei->ndetails > before)
+	if (ei->ndetails + ei->dropped_details > before)
 		return errinfo_set(ei, ERR_INVALID,
 				   "the organization has invalid fields");
 	return 0;
@@ -108,7 +115,14 @@ int entity_org_check(const struct org_input *in, struct errinfo *ei)
 
 int entity_service_check(const struct service_input *in, struct errinfo *ei)
 {
-	size_t before = ei ? ei->ndetails : 0, i, j;
+	struct errinfo own;
+	size_t before, i, j;
+
+	if (!ei) {
+		errinfo_clear(&own);
+		ei = &own;
+	}
+	before = ei->ndetails + ei->dropped_details;
 
 	entity_text_ok(in->name, "name", true, ENTITY_NAME_MAX, ei);
 	entity_text_ok(in->description, "description", false,
@@ -132,7 +146,7 @@ int entity_service_check(const struct service_input *in, struct errinfo *ei)
 	    in->annual_customers > 10000000000LL)
 		errinfo_add(ei, "annual_customers", 0, 0,
 			    "must be a whole number from 0 to 10000000000");
-	if (ei && ei->ndetails > before)
+	if (ei->ndetails + ei->dropped_details > before)
 		return errinfo_set(ei, ERR_INVALID,
 				   "the service has invalid fields");
 	return 0;
