@@ -63,7 +63,7 @@ static bool is_void(enum html_el el)
 
 static bool is_boolean(enum html_attr a)
 {
-	return a == ATTR_CHECKED || a == ATTR_DEFER || a == ATTR_DISABLED ||
+	return a == ATTR_AUTOFOCUS || a == ATTR_CHECKED || a == ATTR_DEFER || a == ATTR_DISABLED ||
 	       a == ATTR_HIDDEN || a == ATTR_REQUIRED || a == ATTR_SELECTED;
 }
 

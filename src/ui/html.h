@@ -28,7 +28,7 @@ enum html_attr {
 	ATTR_ACTION, ATTR_ALT, ATTR_ARIA_CONTROLS, ATTR_ARIA_CURRENT,
 	ATTR_ARIA_DESCRIBEDBY, ATTR_ARIA_EXPANDED, ATTR_ARIA_HIDDEN,
 	ATTR_ARIA_LABEL, ATTR_ARIA_LABELLEDBY, ATTR_ARIA_LIVE,
-	ATTR_AUTOCOMPLETE, ATTR_CHARSET, ATTR_CHECKED, ATTR_CLASS,
+	ATTR_AUTOCOMPLETE, ATTR_AUTOFOCUS, ATTR_CHARSET, ATTR_CHECKED, ATTR_CLASS,
 	ATTR_CONTENT, ATTR_DATETIME, ATTR_DEFER, ATTR_DISABLED, ATTR_FOR,
 	ATTR_HEIGHT, ATTR_HIDDEN, ATTR_HREF, ATTR_ID, ATTR_LANG,
 	ATTR_MAXLENGTH, ATTR_METHOD, ATTR_NAME, ATTR_REL, ATTR_REQUIRED,
@@ -58,7 +58,7 @@ void html_doctype(struct html *h);
  * html_open(h, EL_A, ATTR_HREF, "/x", ATTR_CLASS, "usa-link", ATTR__END).
  * A NULL value leaves the attribute out; boolean attributes (checked,
  * disabled, hidden, required, selected, defer) are written bare when the
- * value is non-NULL.  Values are always quoted and escaped. */
+ * value is non-NULL (also autofocus).  Values are always quoted and escaped. */
 void html_open(struct html *h, enum html_el el, ...);
 
 /* Closes the innermost open element. */

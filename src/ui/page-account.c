@@ -21,6 +21,16 @@ static const char *safe_next(const char *next)
 	return next;
 }
 
+static const struct ui_label LOGIN_LABELS[] = {
+	{ "email", "Email address" }, { "password", "Password" }, { NULL, NULL },
+};
+
+static const struct ui_label ACCOUNT_LABELS[] = {
+	{ "name", "Token name" }, { "expires", "Expires after (days)" },
+	{ "current", "Current password" }, { "password", "New password" },
+	{ "confirm", "New password again" }, { NULL, NULL },
+};
+
 static int render_login(struct req *r, struct resp *w, int status,
 			const char *email, const char *next)
 {
@@ -50,7 +60,7 @@ static int render_login(struct req *r, struct resp *w, int status,
 			  ATTR_CLASS, "usa-link", ATTR__END);
 		html_close(&h);
 	}
-	ui_error_summary(&h, &r->err);
+	ui_error_summary(&h, &r->err, LOGIN_LABELS);
 	html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, "/login",
 		  ATTR_CLASS, "usa-form", ATTR__END);
 	/* Always the double-submit token: page_login_post checks that one,
@@ -198,7 +208,7 @@ static int render_account(struct req *r, struct resp *w, int status,
 		html_close(&h);
 		html_close(&h);
 	}
-	ui_error_summary(&h, &r->err);
+	ui_error_summary(&h, &r->err, ACCOUNT_LABELS);
 
 	html_open(&h, EL_DL, ATTR__END);
 	html_elem(&h, EL_DT, "Name", ATTR__END);
@@ -325,7 +335,7 @@ static int render_account(struct req *r, struct resp *w, int status,
 
 int page_account(struct req *r, struct resp *w)
 {
-	return render_account(r, w, 200, NULL);
+	return render_account(r, w, 200, ui_once_take(r, w, "/account"));
 }
 
 int page_account_password(struct req *r, struct resp *w)
@@ -388,11 +398,11 @@ int page_account_token_create(struct req *r, struct resp *w)
 	}
 	if (rc)
 		return rc;
-	errinfo_clear(&r->err);
-	resp_header(w, "Cache-Control", "no-store");
-	rc = render_account(r, w, 201, arena_strdup(&r->arena, token));
+	/* Shown once on the page the browser is sent to, so a reload
+	 * cannot create a second token. */
+	rc = ui_once_set(r, w, "/account", token);
 	secret_wipe(token, sizeof token);
-	return rc;
+	return rc ? rc : ui_redirect(r, w, "/account?done=token");
 }
 
 int page_account_token_revoke(struct req *r, struct resp *w)

@@ -16,6 +16,11 @@ static const char *const KIND_LABELS[] = {
 	"Department", "Component", "Office", "Program",
 };
 
+static const struct ui_label LABELS[] = {
+	{ "name", "Name" }, { "short_name", "Short name" }, { "kind", "Kind" },
+	{ "parent_id", "Part of" }, { NULL, NULL },
+};
+
 /* A form's id field: 0 when empty, -1 (with a detail) when not an id. */
 static int64_t form_id(struct req *r, const char *field)
 {
@@ -163,7 +168,7 @@ static int render_list(struct req *r, struct resp *w, int status,
 	html_elem(&h, EL_H1, "Organizations", ATTR__END);
 	if (done && strcmp(done, "deleted") == 0)
 		ui_alert(&h, "success", NULL, "The organization was deleted.");
-	ui_error_summary(&h, &r->err);
+	ui_error_summary(&h, &r->err, LABELS);
 	if (n == 0)
 		html_elem(&h, EL_P, r->user->is_admin ?
 			  "There are no organizations yet. Start with your "
@@ -288,7 +293,7 @@ static int render_org(struct req *r, struct resp *w, int status,
 		ui_alert(&h, "success", NULL, "The organization was added.");
 	if (done && strcmp(done, "saved") == 0)
 		ui_alert(&h, "success", NULL, "Your changes were saved.");
-	ui_error_summary(&h, &r->err);
+	ui_error_summary(&h, &r->err, LABELS);
 	html_open(&h, EL_DL, ATTR__END);
 	html_elem(&h, EL_DT, "Kind", ATTR__END);
 	html_elem(&h, EL_DD, o.kind, ATTR__END);

@@ -13,6 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const struct ui_label LABELS[] = {
+	{ "org_id", "Organization that delivers it" }, { "name", "Name" },
+	{ "description", "Description" }, { "channels", "Channels" },
+	{ "annual_customers", "Estimated customers a year" }, { NULL, NULL },
+};
+
 /* Reads the service form; records a detail for each unusable field. */
 static void read_form(struct req *r, struct service_input *in)
 {
@@ -99,12 +105,15 @@ static void service_fields(struct html *h, struct req *r,
 		    .maxlength = ENTITY_DESCRIPTION_MAX }, &r->err);
 
 	err = ui_field_error(&r->err, "channels");
+	/* The error summary links to the fieldset, so it can take focus. */
 	html_open(h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR_ID,
-		  "f-channels", ATTR__END);
+		  "f-channels", ATTR_TABINDEX, "-1",
+		  ATTR_ARIA_DESCRIBEDBY, err ? "f-channels-error" : NULL,
+		  ATTR__END);
 	html_elem(h, EL_LEGEND, "Channels", ATTR_CLASS, "usa-legend", ATTR__END);
 	if (err)
 		html_elem(h, EL_SPAN, err, ATTR_CLASS, "usa-error-message",
-			  ATTR_ROLE, "alert", ATTR__END);
+			  ATTR_ID, "f-channels-error", ATTR_ROLE, "alert", ATTR__END);
 	for (c = entity_channels; c->key; c++) {
 		snprintf(id, sizeof id, "channel-%s", c->key);
 		ui_checkbox(h, id, "channels", c->key, c->label,
@@ -173,7 +182,7 @@ static int render_list(struct req *r, struct resp *w, int status,
 	html_elem(&h, EL_H1, "Services", ATTR__END);
 	if (done && strcmp(done, "deleted") == 0)
 		ui_alert(&h, "success", NULL, "The service was deleted.");
-	ui_error_summary(&h, &r->err);
+	ui_error_summary(&h, &r->err, LABELS);
 	if (!n) {
 		html_elem(&h, EL_P, norgs ? "No services yet. Add the first "
 			  "service your organization delivers with the form "
@@ -316,7 +325,7 @@ static int render_service(struct req *r, struct resp *w, int status,
 		ui_alert(&h, "success", NULL, "The service was added.");
 	if (done && strcmp(done, "saved") == 0)
 		ui_alert(&h, "success", NULL, "Your changes were saved.");
-	ui_error_summary(&h, &r->err);
+	ui_error_summary(&h, &r->err, LABELS);
 	html_open(&h, EL_DL, ATTR__END);
 	html_elem(&h, EL_DT, "Organization", ATTR__END);
 	html_open(&h, EL_DD, ATTR__END);

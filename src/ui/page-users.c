@@ -19,14 +19,19 @@ static const char *const GRANT_LABELS[] = {
 	"Analyst: also builds surveys and exports data",
 };
 
+static const struct ui_label USER_LABELS[] = {
+	{ "email", "Email address" }, { "name", "Name" },
+	{ "password", "Password" }, { "org_id", "Organization" },
+	{ "role", "Role" }, { NULL, NULL },
+};
+
 static int64_t user_param(struct req *r)
 {
 	return strtoll(req_param(r, "user"), NULL, 10);
 }
 
 static int render_users(struct req *r, struct resp *w, int status,
-			const char *email, const char *name,
-			const char *generated, int64_t created_id)
+			const char *email, const char *name)
 {
 	struct html h;
 	struct layout l = { .title = "Users", .current = NAV_USERS, .r = r };
@@ -43,27 +48,7 @@ static int render_users(struct req *r, struct resp *w, int status,
 	html_init(&h, &w->body);
 	layout_begin(&h, &l);
 	html_elem(&h, EL_H1, "Users", ATTR__END);
-	if (generated) {
-		html_open(&h, EL_DIV, ATTR_CLASS, "usa-alert usa-alert--warning",
-			  ATTR_ROLE, "status", ATTR__END);
-		html_open(&h, EL_DIV, ATTR_CLASS, "usa-alert__body", ATTR__END);
-		html_elem(&h, EL_H2, "The user was added with this password",
-			  ATTR_CLASS, "usa-alert__heading", ATTR__END);
-		html_elem(&h, EL_P, "Give it to them safely; it is shown only "
-			  "this once. They can change it on their account page.",
-			  ATTR_CLASS, "usa-alert__text", ATTR__END);
-		html_elem(&h, EL_P, generated, ATTR_CLASS, "cxm-secret", ATTR_ID,
-			  "generated-password", ATTR__END);
-		snprintf(href, sizeof href, "/admin/users/%lld",
-			 (long long)created_id);
-		html_open(&h, EL_P, ATTR__END);
-		html_elem(&h, EL_A, "Give them a role", ATTR_HREF, href,
-			  ATTR_CLASS, "usa-link", ATTR__END);
-		html_close(&h);
-		html_close(&h);
-		html_close(&h);
-	}
-	ui_error_summary(&h, &r->err);
+	ui_error_summary(&h, &r->err, USER_LABELS);
 	html_open(&h, EL_TABLE, ATTR_CLASS, "usa-table", ATTR__END);
 	html_elem(&h, EL_CAPTION, "Everyone who can sign in", ATTR__END);
 	html_open(&h, EL_THEAD, ATTR__END);
@@ -119,7 +104,7 @@ static int render_users(struct req *r, struct resp *w, int status,
 
 int page_users(struct req *r, struct resp *w)
 {
-	return render_users(r, w, 200, NULL, NULL, NULL, 0);
+	return render_users(r, w, 200, NULL, NULL);
 }
 
 int page_user_create(struct req *r, struct resp *w)
@@ -144,15 +129,17 @@ int page_user_create(struct req *r, struct resp *w)
 		if (rc == ERR_CONFLICT)
 			errinfo_add(&r->err, "email", 0, 0, "%s", r->err.message);
 		return render_users(r, w, rc == ERR_CONFLICT ? 409 : 422, email,
-				    name, NULL, 0);
+				    name);
 	}
 	if (rc)
 		return rc;
 	if (password == made) {
-		const char *shown = arena_strdup(&r->arena, made);
+		/* Shown once on the user's page, so a reload cannot try to
+		 * add the user again. */
+		rc = ui_once_set(r, w, "/admin/users", made);
 		secret_wipe(made, sizeof made);
-		resp_header(w, "Cache-Control", "no-store");
-		return render_users(r, w, 201, NULL, NULL, shown, id);
+		if (rc)
+			return rc;
 	}
 	return ui_redirect(r, w, arena_printf(&r->arena,
 			   "/admin/users/%lld?done=created", (long long)id));
@@ -160,6 +147,8 @@ int page_user_create(struct req *r, struct resp *w)
 
 static int render_user(struct req *r, struct resp *w, int status)
 {
+	const char *generated = status == 200 ? ui_once_take(r, w, "/admin/users")
+					      : NULL;
 	struct html h;
 	struct layout l = { .title = "User", .current = NAV_USERS, .r = r };
 	int64_t id = user_param(r);
@@ -197,7 +186,22 @@ static int render_user(struct req *r, struct resp *w, int status)
 	if (done)
 		ui_alert(&h, "success", NULL, strcmp(done, "created") == 0 ?
 			 "The user was added." : "Your change was saved.");
-	ui_error_summary(&h, &r->err);
+	if (generated) {
+		html_open(&h, EL_DIV, ATTR_CLASS, "usa-alert usa-alert--warning",
+			  ATTR_ROLE, "status", ATTR__END);
+		html_open(&h, EL_DIV, ATTR_CLASS, "usa-alert__body", ATTR__END);
+		html_elem(&h, EL_H2, "The user was added with this password",
+			  ATTR_CLASS, "usa-alert__heading", ATTR__END);
+		html_elem(&h, EL_P, "Give it to them safely; it is shown only "
+			  "this once. They can change it on their account page.",
+			  ATTR_CLASS, "usa-alert__text", ATTR__END);
+		html_elem(&h, EL_P, generated, ATTR_CLASS, "cxm-secret", ATTR_ID,
+			  "generated-password", ATTR__END);
+		html_close(&h);
+		html_close(&h);
+	}
+
+	ui_error_summary(&h, &r->err, USER_LABELS);
 	html_open(&h, EL_DL, ATTR__END);
 	html_elem(&h, EL_DT, "Email address", ATTR__END);
 	html_elem(&h, EL_DD, u.email, ATTR__END);

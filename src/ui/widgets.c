@@ -1,6 +1,7 @@
 /* widgets.c: USWDS form fields, alerts and buttons over the HTML writer. */
 #include "widgets.h"
 
+#include "http/auth.h"
 #include "util/arena.h"
 
 #include <stdio.h>
@@ -36,7 +37,16 @@ const char *ui_field_error(const struct errinfo *ei, const char *field)
 	return NULL;
 }
 
-void ui_error_summary(struct html *h, const struct errinfo *ei)
+static const char *label_for(const struct ui_label *labels, const char *field)
+{
+	for (; labels && labels->field; labels++)
+		if (strcmp(labels->field, field) == 0)
+			return labels->label;
+	return field;
+}
+
+void ui_error_summary(struct html *h, const struct errinfo *ei,
+		      const struct ui_label *labels)
 {
 	size_t i;
 	char href[ERRINFO_FIELD_MAX + 4];
@@ -45,7 +55,7 @@ void ui_error_summary(struct html *h, const struct errinfo *ei)
 		return;
 	html_open(h, EL_DIV, ATTR_CLASS, "usa-alert usa-alert--error",
 		  ATTR_ROLE, "alert", ATTR_ID, "error-summary",
-		  ATTR_TABINDEX, "-1", ATTR__END);
+		  ATTR_TABINDEX, "-1", ATTR_AUTOFOCUS, "", ATTR__END);
 	html_open(h, EL_DIV, ATTR_CLASS, "usa-alert__body", ATTR__END);
 	html_elem(h, EL_H2, "There is a problem", ATTR_CLASS,
 		  "usa-alert__heading", ATTR__END);
@@ -60,8 +70,8 @@ void ui_error_summary(struct html *h, const struct errinfo *ei)
 					 ei->details[i].field);
 				html_open(h, EL_A, ATTR_HREF, href, ATTR_CLASS,
 					  "usa-link", ATTR__END);
-				html_text(h, ei->details[i].field);
-				html_text(h, ": ");
+				html_text(h, label_for(labels, ei->details[i].field));
+				html_text(h, " ");
 				html_text(h, ei->details[i].message);
 				html_close(h);
 			} else {
@@ -217,6 +227,37 @@ void ui_post_button(struct html *h, const struct req *r, const char *action,
 	html_elem(h, EL_BUTTON, label, ATTR_TYPE, "submit", ATTR_CLASS, c,
 		  ATTR__END);
 	html_close(h);
+}
+
+#define ONCE_COOKIE "cxm_once"
+
+int ui_once_set(struct req *r, struct resp *w, const char *path,
+		const char *value)
+{
+	const char *c = arena_printf(&r->arena, ONCE_COOKIE "=%s; Path=%s; "
+				     "Max-Age=300; HttpOnly; SameSite=Strict%s",
+				     value, path, r->https ? "; Secure" : "");
+
+	return c ? resp_header(w, "Set-Cookie", c) : ERR_NOMEM;
+}
+
+const char *ui_once_take(struct req *r, struct resp *w, const char *path)
+{
+	const char *v = auth_cookie(r, ONCE_COOKIE);
+	const char *clear;
+
+	if (!v || !*v)
+		return NULL;
+	clear = arena_printf(&r->arena, ONCE_COOKIE "=; Path=%s; Max-Age=0; "
+			     "HttpOnly; SameSite=Strict%s", path,
+			     r->https ? "; Secure" : "");
+	if (clear)
+		resp_header(w, "Set-Cookie", clear);
+	resp_header(w, "Cache-Control", "no-store");
+	if (strlen(v) > 100 || strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(v))
+		return NULL;
+	return arena_strdup(&r->arena, v);
 }
 
 int ui_redirect(struct req *r, struct resp *w, const char *location)

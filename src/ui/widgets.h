@@ -14,10 +14,17 @@
 void ui_alert(struct html *h, const char *kind, const char *heading,
 	      const char *text);
 
+/* A form field's name and the label people see, for error summaries;
+ * lists end with {NULL, NULL}. */
+struct ui_label { const char *field, *label; };
+
 /* The error summary at the top of a form that failed: the message and one
- * link per field detail, pointing at the field ("#f-NAME").  Nothing when
- * ei has no message.  Focusable (tabindex -1) with id "error-summary". */
-void ui_error_summary(struct html *h, const struct errinfo *ei);
+ * link per field detail, pointing at the field ("#f-NAME") and naming it
+ * by its visible label ("Name is required").  Takes focus when the page
+ * loads (autofocus) so screen readers announce it.  Nothing when ei has
+ * no message. */
+void ui_error_summary(struct html *h, const struct errinfo *ei,
+		      const struct ui_label *labels);
 
 /* The first detail message for field; NULL when none. */
 const char *ui_field_error(const struct errinfo *ei, const char *field);
@@ -55,6 +62,16 @@ void ui_checkbox(struct html *h, const char *id, const char *name,
 void ui_post_button(struct html *h, const struct req *r, const char *action,
 		    const char *label, const char *cls,
 		    const char *hidden_name, const char *hidden_value);
+
+/* Something shown exactly once after a redirect (a new API token, a made-up
+ * password): kept in a short-lived HttpOnly cookie limited to `path`, never
+ * in the database, so a reload cannot repeat the action that made it.
+ * value must be cookie-safe ([A-Za-z0-9_-]). */
+int ui_once_set(struct req *r, struct resp *w, const char *path,
+		const char *value);
+/* The value set by ui_once_set for this path, clearing the cookie; NULL
+ * when none. */
+const char *ui_once_take(struct req *r, struct resp *w, const char *path);
 
 /* Makes w a 303 redirect to location (a local path). */
 int ui_redirect(struct req *r, struct resp *w, const char *location);

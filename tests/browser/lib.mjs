@@ -13,20 +13,24 @@
 //     assertNoConsoleErrors(page);
 //   }));
 //
-// Signing in: accounts do not exist yet, so there is no login helper.  When
-// they do, add `export async function login(page, { email, password })` here
-// that drives the sign-in form on a page from withPage().  Every test gets its
-// own browser context (its own cookies), so a test that needs a session simply
-// calls login(page, ...) first; tests written before then need no change.
+// Signing in: login(page, env.url, { email, password }) drives the /login form
+// on a page from withPage().  Every test gets its own browser context (its own
+// cookies), so a test that needs a session simply calls login() first.  Test
+// data: seedData(env) (after env.start) adds the fixture department, services
+// and users of every role (tests/lib/fixtures.mjs); their password is PASSWORD.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startServer } from '../lib/server.mjs';
+import { seed, PASSWORD } from '../lib/fixtures.mjs';
 
 /** Re-exported: starts `cxm serve` on a free port with a throwaway database. */
 export { startServer };
+
+/** Re-exported: the password of every user seedData() adds. */
+export { PASSWORD };
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -201,4 +205,46 @@ export async function checkA11y(page, { exclude = [] } = {}) {
     assert.fail(`axe: ${v.length} accessibility violation(s) on ${page.url()}:\n${lines.join('\n')}`);
   }
   return result;
+}
+
+/**
+ * Adds the fixture data (tests/lib/fixtures.mjs seed()) to the server of env
+ * (setup()'s result, after start()) or to a startServer() result: a
+ * department with components A and B, an office, two services, and users
+ * admin, viewer, facilitator, analyst and other, all with password PASSWORD.
+ * Returns { ids, tokens, emails }.
+ */
+export function seedData(env) {
+  const srv = env.server ?? env;
+  if (!srv?.db) throw new Error('seedData: start the server first (before(env.start))');
+  return seed(srv);
+}
+
+/**
+ * Signs in through the /login form: opens baseUrl + /login (with ?next= when
+ * given), fills the email address and password, presses Enter and waits for
+ * the server's answer and the page it leads to.  baseUrl is a URL or
+ * setup()'s env.  Fails, quoting the error summary, if the sign-in is
+ * refused.  Returns the page's URL after signing in.
+ */
+export async function login(page, baseUrl, { email, password = PASSWORD, next } = {}) {
+  const base = typeof baseUrl === 'string' ? baseUrl : baseUrl.url;
+  const url = new URL('/login', base);
+  if (next) url.searchParams.set('next', next);
+  await page.goto(url.href);
+  await page.locator('#f-email').fill(email);
+  await page.locator('#f-password').fill(password);
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' &&
+      new URL(r.url()).pathname === '/login'),
+    page.locator('#f-password').press('Enter'),
+  ]);
+  if (resp.status() !== 303) {
+    const why = await page.locator('#error-summary').innerText({ timeout: 3_000 })
+      .catch(() => '(no error summary)');
+    throw new Error(`login as ${email} failed: HTTP ${resp.status()}: ${why}`);
+  }
+  const to = new URL(resp.headers().location, base);
+  await page.waitForURL((u) => u.pathname === to.pathname, { waitUntil: 'load' });
+  return page.url();
 }
