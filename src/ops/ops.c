@@ -199,15 +199,20 @@ int ops_user_create(struct store_conn *c, const struct actor *who,
 	char norm[ENTITY_EMAIL_MAX + 1], hash[SECRET_PWHASH_TEXT];
 	const char *problem = secret_password_problem(password);
 	struct user u = { 0 };
-	size_t before = ei ? ei->ndetails : 0;
+	bool bad = false;
 	int rc;
 
-	if (!entity_email_normalize(email, norm, sizeof norm))
+	if (!entity_email_normalize(email, norm, sizeof norm)) {
 		errinfo_add(ei, "email", 0, 0, "must be an email address");
-	entity_text_ok(name, "name", true, ENTITY_NAME_MAX, ei);
-	if (problem)
+		bad = true;
+	}
+	if (!entity_text_ok(name, "name", true, ENTITY_NAME_MAX, ei))
+		bad = true;
+	if (problem) {
 		errinfo_add(ei, "password", 0, 0, "%s", problem);
-	if (ei && ei->ndetails > before)
+		bad = true;
+	}
+	if (bad)
 		return errinfo_set(ei, ERR_INVALID, "the user has invalid fields");
 	if (secret_password_hash(password, hash))
 		return errinfo_set(ei, ERR_NOMEM, "out of memory hashing");
@@ -321,7 +326,7 @@ int ops_token_create(struct store_conn *c, const struct actor *who,
 		return errinfo_set(ei, ERR_INVALID, "the token needs a name");
 	if (days < 0 || days > 3650) {
 		errinfo_add(ei, "expires", 0, 0,
-			    "must be a number of days from 1 to 3650");
+			    "must be 0 (no expiry) to 3650 days");
 		return errinfo_set(ei, ERR_INVALID, "bad expiry");
 	}
 	secret_api_token(out, cap);

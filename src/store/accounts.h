@@ -60,9 +60,12 @@ struct api_token {
 
 /* --- organizations -------------------------------------------------- */
 
+/* Levels of the organization tree (a department is level 1). */
+enum { ORG_DEPTH_MAX = 12 };
+
 /* Inserts o (name, short_name, kind, parent_id) and sets o->id.
  * ERR_CONFLICT when a sibling has the same name; ERR_INVALID when the
- * parent does not exist. */
+ * parent does not exist or the tree would grow deeper than ORG_DEPTH_MAX. */
 int store_org_insert(struct store_conn *c, struct org *o, struct errinfo *ei);
 
 /* Loads organization id into o; ERR_NOTFOUND when missing. */
@@ -77,7 +80,8 @@ int store_org_list(struct store_conn *c, struct arena *a, int64_t visible_to,
 
 /* Updates name, short_name, kind and parent_id of o->id.  Refuses with
  * ERR_INVALID a parent that is the organization itself or one of its
- * descendants; ERR_CONFLICT on a sibling name clash; ERR_NOTFOUND. */
+ * descendants, or a move that makes the tree deeper than ORG_DEPTH_MAX;
+ * ERR_CONFLICT on a sibling name clash; ERR_NOTFOUND. */
 int store_org_update(struct store_conn *c, const struct org *o,
 		     struct errinfo *ei);
 

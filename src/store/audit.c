@@ -44,7 +44,7 @@ int store_audit_list(struct store_conn *c, struct arena *a,
 	query_bind_text(&q, 3, f->object_type);
 	query_bind_text(&q, 4, f->actor);
 	query_bind_int64(&q, 5, f->before_id);
-	query_bind_int64(&q, 6, f->limit > 0 && f->limit <= 1000 ? f->limit : 100);
+	query_bind_int64(&q, 6, f->limit <= 0 ? 100 : f->limit > 1000 ? 1000 : f->limit);
 	while ((rc = query_step(&q, ei)) == 1) {
 		e = rows_push(a, (void **)out, n, &cap, sizeof *e);
 		if (!e) {

@@ -42,6 +42,30 @@ static int org_exists(struct store_conn *c, int64_t id, bool *yes,
 	return rc;
 }
 
+/* Refuses placing a subtree `height` levels tall under parent when the
+ * tree would get deeper than ORG_DEPTH_MAX. */
+static int check_depth(struct store_conn *c, int64_t parent, int64_t height,
+		       struct errinfo *ei)
+{
+	int64_t ids[ORG_DEPTH_MAX + 2];
+	size_t n = 0;
+	int rc;
+
+	if (!parent)
+		return 0;
+	rc = store_org_ancestors(c, parent, ids, ORG_DEPTH_MAX + 2, &n, ei);
+	if (rc)
+		return rc;
+	if ((int64_t)n + 1 + height > ORG_DEPTH_MAX) {
+		errinfo_add(ei, "parent_id", 0, 0,
+			    "the tree may be at most %d levels deep",
+			    ORG_DEPTH_MAX);
+		return errinfo_set(ei, ERR_INVALID,
+				   "the organization tree would be too deep");
+	}
+	return 0;
+}
+
 int store_org_insert(struct store_conn *c, struct org *o, struct errinfo *ei)
 {
 	struct store_query q;
@@ -57,6 +81,9 @@ int store_org_insert(struct store_conn *c, struct org *o, struct errinfo *ei)
 		return errinfo_set(ei, ERR_INVALID,
 				   "the parent organization does not exist");
 	}
+	rc = check_depth(c, o->parent_id, 0, ei);
+	if (rc)
+		return rc;
 	rc = query_start(c, STMT_ORG_INSERT, &q, ei);
 	if (rc)
 		return rc;
@@ -150,6 +177,15 @@ int store_org_update(struct store_conn *c, const struct org *o,
 				"an organization cannot be moved under itself or "
 				"one of its own descendants");
 		}
+		rc = query_start(c, STMT_ORG_HEIGHT, &q, ei);
+		if (rc)
+			return rc;
+		query_bind_int64(&q, 1, o->id);
+		rc = rows_int(&q, &below, ei);
+		if (!rc)
+			rc = check_depth(c, o->parent_id, below, ei);
+		if (rc)
+			return rc;
 	}
 	rc = query_start(c, STMT_ORG_UPDATE, &q, ei);
 	if (rc)

@@ -63,18 +63,24 @@ const char *const store_sqlite_sql[STMT__MAX] = {
 		" kind = ?5, updated_at = ?6 WHERE id = ?1 RETURNING id",
 	[STMT_ORG_DELETE] = "DELETE FROM orgs WHERE id = ?1 RETURNING id",
 	[STMT_ORG_ANCESTORS] =
-		"WITH RECURSIVE up(id, parent_id, n) AS ("
-		" SELECT id, parent_id, 0 FROM orgs WHERE id = ?1"
-		" UNION ALL SELECT o.id, o.parent_id, up.n + 1 FROM orgs o"
-		" JOIN up ON o.id = up.parent_id WHERE up.n < 64)"
+		/* UNION (not ALL) ends the walk even on corrupt, cyclic data. */
+		"WITH RECURSIVE up(id, parent_id) AS ("
+		" SELECT id, parent_id FROM orgs WHERE id = ?1"
+		" UNION SELECT o.id, o.parent_id FROM orgs o JOIN up ON o.id = up.parent_id)"
 		" SELECT id FROM up",
 	[STMT_ORG_IS_DESCENDANT] =
 		/* 1 when ?2 is ?1 or lies beneath it */
-		"WITH RECURSIVE down(id, n) AS ("
-		" SELECT ?1, 0"
-		" UNION ALL SELECT o.id, down.n + 1 FROM orgs o JOIN down ON o.parent_id = down.id"
-		" WHERE down.n < 64)"
+		"WITH RECURSIVE down(id) AS ("
+		" SELECT ?1"
+		" UNION SELECT o.id FROM orgs o JOIN down ON o.parent_id = down.id)"
 		" SELECT count(*) FROM down WHERE id = ?2",
+	[STMT_ORG_HEIGHT] =
+		/* levels beneath ?1 (0 for a leaf) */
+		"WITH RECURSIVE down(id, d) AS ("
+		" SELECT ?1, 0"
+		" UNION SELECT o.id, down.d + 1 FROM orgs o JOIN down ON o.parent_id = down.id"
+		" WHERE down.d < 1000)"
+		" SELECT max(d) FROM down",
 	[STMT_ORG_EXISTS] = "SELECT count(*) FROM orgs WHERE id = ?1",
 
 	[STMT_SERVICE_INSERT] =
