@@ -114,6 +114,8 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	$(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 	          $(filter-out build/fuzz/obj/src/main.o,$(FUZZ_OBJ)) $(LIBS)
 
+.SECONDARY: $(FUZZ_OBJ)
+
 fuzz-build: $(FUZZ_BIN)
 
 # Longer fuzzing than the test suite does: make fuzz FUZZ_SECONDS=300
