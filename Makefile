@@ -34,6 +34,15 @@ FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 USWDS_DIST := node_modules/@uswds/uswds/dist
 STATIC_SRC := $(shell find static -type f 2>/dev/null)
 
+# Quiet by default; `make V=1` shows every command.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
+
 .PHONY: all asan setup static run test test-asan unit fuzz-build fuzz clean
 
 all: build/cxm static
@@ -44,32 +53,38 @@ setup:
 # --- generated sources -------------------------------------------------
 build/gen/migrations-sqlite.c: scripts/embed-migrations $(MIGRATIONS_SQLITE)
 	@mkdir -p $(@D)
-	scripts/embed-migrations store_sqlite_migrations $(MIGRATIONS_SQLITE) > $@.tmp
-	mv $@.tmp $@
+	$(call say,GEN,$@)
+	$(Q)scripts/embed-migrations store_sqlite_migrations $(MIGRATIONS_SQLITE) > $@.tmp
+	$(Q)mv $@.tmp $@
 
 # --- the program --------------------------------------------------------
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/libcxm.a: $(OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
 
 build/cxm: build/obj/src/main.o build/libcxm.a
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # --- AddressSanitizer + UndefinedBehaviorSanitizer build ---------------
 build/asan/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -O2,$(ALL_CFLAGS)) $(ASAN_FLAGS) -c $< -o $@
+	$(call say,CC,$< [asan])
+	$(Q)$(CC) $(filter-out -O2,$(ALL_CFLAGS)) $(ASAN_FLAGS) -c $< -o $@
 
 build/asan/libcxm.a: $(ASAN_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 build/asan/cxm: build/asan/obj/src/main.o build/asan/libcxm.a
-	$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ASAN_FLAGS) -o $@ $^ $(LIBS)
 
 asan: build/asan/cxm $(ASAN_UNIT_BIN) static
 	@ln -sfn ../static build/asan/static
@@ -79,10 +94,11 @@ static: build/static/.stamp
 
 build/static/.stamp: $(STATIC_SRC) package-lock.json | $(USWDS_DIST)
 	@mkdir -p build/static
-	cp -R static/. build/static/
-	rm -rf build/static/uswds
-	mkdir -p build/static/uswds
-	cp -R $(USWDS_DIST)/css $(USWDS_DIST)/js $(USWDS_DIST)/fonts \
+	$(call say,COPY,build/static)
+	$(Q)cp -R static/. build/static/
+	$(Q)rm -rf build/static/uswds
+	$(Q)mkdir -p build/static/uswds
+	$(Q)cp -R $(USWDS_DIST)/css $(USWDS_DIST)/js $(USWDS_DIST)/fonts \
 	      $(USWDS_DIST)/img build/static/uswds/
 	@touch $@
 
@@ -92,11 +108,13 @@ $(USWDS_DIST):
 # --- unit tests (cmocka) -------------------------------------------------
 build/tests/%: tests/unit/%.c build/libcxm.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libcxm.a $(LIBS) -lcmocka
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libcxm.a $(LIBS) -lcmocka
 
 build/asan/tests/%: tests/unit/%.c build/asan/libcxm.a
 	@mkdir -p $(@D)
-	$(CC) $(filter-out -O2,$(ALL_CFLAGS)) $(ASAN_FLAGS) -Itests/unit -o $@ $< \
+	$(call say,TEST,$@)
+	$(Q)$(CC) $(filter-out -O2,$(ALL_CFLAGS)) $(ASAN_FLAGS) -Itests/unit -o $@ $< \
 	      build/asan/libcxm.a $(LIBS) -lcmocka
 
 unit: $(UNIT_BIN)
@@ -107,11 +125,13 @@ FUZZ_CFLAGS := -std=c11 -g -O1 $(CPPFLAGS_ALL) $(PKG_CFLAGS) \
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZ_CFLAGS) -c $< -o $@
+	$(call say,CC,$< [fuzz])
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -c $< -o $@
 
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+	$(call say,FUZZ,$@)
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
 	          $(filter-out build/fuzz/obj/src/main.o,$(FUZZ_OBJ)) $(LIBS)
 
 .SECONDARY: $(FUZZ_OBJ)
