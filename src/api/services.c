@@ -58,11 +58,14 @@ static int read_service(struct req *r, struct service_input *in)
 	input_strings(r, "channels", in->channels, ENTITY_CHANNELS_MAX,
 		      &in->nchannels);
 	in->hisp = input_bool(r, "hisp", in->hisp);
-	in->annual_customers = input_int(r, "annual_customers",
-					 in->annual_customers, -1);
-	if (in->annual_customers < -1)
+	/* -1 stands for "not known" inside cxm; in JSON that is null, so a
+	 * negative number is refused rather than taken as null. */
+	if (json_integer_value(json_object_get(r->json, "annual_customers")) < 0)
 		errinfo_add(&r->err, "annual_customers", 0, 0,
-			    "must be zero or more");
+			    "must be zero or more, or null when not known");
+	else
+		in->annual_customers = input_int(r, "annual_customers",
+						 in->annual_customers, -1);
 	if (r->err.ndetails)
 		entity_service_check(in, &r->err);
 	return input_finish(r);
