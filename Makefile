@@ -3,7 +3,7 @@
 
 CC      := gcc
 FUZZCC  := clang
-PKGS    := libmicrohttpd jansson sqlite3 libsodium
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq
 VERSION := $(shell cat VERSION)
 
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow
@@ -20,7 +20,8 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 SRC      := $(sort $(shell find src -name '*.c'))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 MIGRATIONS_SQLITE := $(sort $(wildcard src/store/migrations/sqlite/*.sql))
-GEN_SRC  := build/gen/migrations-sqlite.c
+MIGRATIONS_PG := $(sort $(wildcard src/store/migrations/pg/*.sql))
+GEN_SRC  := build/gen/migrations-sqlite.c build/gen/migrations-pg.c
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 
@@ -55,6 +56,12 @@ build/gen/migrations-sqlite.c: scripts/embed-migrations $(MIGRATIONS_SQLITE)
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)
 	$(Q)scripts/embed-migrations store_sqlite_migrations $(MIGRATIONS_SQLITE) > $@.tmp
+	$(Q)mv $@.tmp $@
+
+build/gen/migrations-pg.c: scripts/embed-migrations $(MIGRATIONS_PG)
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)scripts/embed-migrations store_pg_migrations $(MIGRATIONS_PG) > $@.tmp
 	$(Q)mv $@.tmp $@
 
 # --- the program --------------------------------------------------------

@@ -487,22 +487,35 @@ int auth_check_password(struct req *r, const char *email,
 	}
 	errinfo_clear(&r->err);
 	if (!ok) {
-		if (store_tx_begin(db, NULL) == 0) {
-			store_throttle_fail(db, acct, now, AUTH_THROTTLE_WINDOW,
-					    NULL);
-			store_throttle_fail(db, client, now,
-					    AUTH_THROTTLE_WINDOW, NULL);
-			if (rc == 0) {
-				struct audit_entry e = {
-					.actor_id = 0, .actor = out->email,
-					.via = "web", .action = "sign-in-failed",
-					.object_type = "user",
-					.object_id = out->id, .client = r->client,
-				};
-				store_audit_insert(db, &e, NULL);
-			}
-			store_tx_commit(db, NULL);
+		struct errinfo fe;
+		int frc;
+
+		errinfo_clear(&fe);
+		frc = store_tx_begin(db, &fe);
+		if (!frc)
+			frc = store_throttle_fail(db, acct, now,
+						  AUTH_THROTTLE_WINDOW, &fe);
+		if (!frc)
+			frc = store_throttle_fail(db, client, now,
+						  AUTH_THROTTLE_WINDOW, &fe);
+		if (!frc && rc == 0) {
+			struct audit_entry e = {
+				.actor_id = 0, .actor = out->email,
+				.via = "web", .action = "sign-in-failed",
+				.object_type = "user",
+				.object_id = out->id, .client = r->client,
+			};
+			frc = store_audit_insert(db, &e, &fe);
 		}
+		if (!frc)
+			frc = store_tx_commit(db, &fe);
+		else
+			store_tx_rollback(db);
+		/* The failure still counts for the caller; recording it is
+		 * what failed, and an operator must hear about that. */
+		if (frc)
+			log_msg(LOG_ERROR, "could not record a failed sign-in: %s",
+				fe.message);
 		return req_fail(r, ERR_UNAUTHORIZED,
 				"The email address or password is not correct.");
 	}

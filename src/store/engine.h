@@ -28,6 +28,11 @@ struct store_query {
 /* The engine vtable.  Connection handles are opaque `void *`. */
 struct store_engine {
 	const char *name;
+	/* Starts a transaction that takes the write lock at once. */
+	const char *begin_sql;
+	/* Held around migrations so two servers starting together do not
+	 * both migrate (NULL: the transaction's lock is enough). */
+	const char *migrate_lock_sql, *migrate_unlock_sql;
 	/* Ordered by version, ended by a row with version 0. */
 	const struct store_migration *migrations;
 	int (*conn_open)(const char *url, void **conn, struct errinfo *ei);
@@ -51,8 +56,9 @@ struct store_engine {
 	bool (*in_transaction)(void *conn);
 };
 
-/* The SQLite engine (sqlite.c). */
+/* The SQLite engine (sqlite.c) and the PostgreSQL engine (pg.c). */
 extern const struct store_engine store_engine_sqlite;
+extern const struct store_engine store_engine_pg;
 
 /* Starts statement id on c.  Always pair with query_end. */
 int query_start(struct store_conn *c, enum stmt id, struct store_query *q,

@@ -74,6 +74,11 @@ int store_migrate(struct store *s, struct store_migrate_report *report,
 	struct store_conn *c = store_acquire(s);
 	int version = 0, known = store_known_version(s), rc;
 
+	const struct store_engine *e = store_conn_engine(c);
+
+	if (e->migrate_lock_sql &&
+	    (rc = e->exec(store_conn_handle(c), e->migrate_lock_sql, ei)))
+		goto out;
 	rc = store_schema_version(c, &version, ei);
 	if (rc)
 		goto out;
@@ -94,6 +99,8 @@ int store_migrate(struct store *s, struct store_migrate_report *report,
 		report->to_version = m->version;
 	}
 out:
+	if (e->migrate_unlock_sql)
+		e->exec(store_conn_handle(c), e->migrate_unlock_sql, NULL);
 	store_release(c);
 	return rc;
 }

@@ -137,8 +137,13 @@ static int step(void *handle, void *h, struct errinfo *ei)
 		return fail(c->db, ei, ERR_INVALID, "constraint");
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return fail(c->db, ei, ERR_CONFLICT, "constraint");
-	if ((rc & 0xff) == SQLITE_BUSY)
-		return fail(c->db, ei, ERR_UNAVAILABLE, "database busy");
+	switch (rc & 0xff) {
+	case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_NOTADB:
+	case SQLITE_CORRUPT: case SQLITE_IOERR: case SQLITE_CANTOPEN:
+	case SQLITE_FULL: case SQLITE_READONLY: case SQLITE_PROTOCOL:
+		/* The database cannot be used right now: 503, not 500. */
+		return fail(c->db, ei, ERR_UNAVAILABLE, "database unavailable");
+	}
 	return fail(c->db, ei, ERR_DB, "query");
 }
 
@@ -190,6 +195,7 @@ static bool in_transaction(void *handle)
 
 const struct store_engine store_engine_sqlite = {
 	.name = "sqlite",
+	.begin_sql = "BEGIN IMMEDIATE",
 	.migrations = store_sqlite_migrations,
 	.conn_open = conn_open,
 	.conn_close = conn_close,

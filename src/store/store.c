@@ -24,7 +24,7 @@ struct store {
 	pthread_cond_t available;
 };
 
-static bool is_postgres_url(const char *url)
+bool store_is_postgres_url(const char *url)
 {
 	return strncmp(url, "postgresql://", 13) == 0 ||
 	       strncmp(url, "postgres://", 11) == 0 ||
@@ -41,10 +41,6 @@ int store_open(const char *url, unsigned pool_size, struct store **out,
 	*out = NULL;
 	if (!url || !*url)
 		return errinfo_set(ei, ERR_INVALID, "no database given (--db)");
-	if (is_postgres_url(url))
-		return errinfo_set(ei, ERR_INVALID,
-			"this build of cxm stores data in SQLite files only; "
-			"'%.64s' looks like a PostgreSQL URL", url);
 	if (pool_size == 0)
 		pool_size = 1;
 	s = calloc(1, sizeof *s);
@@ -55,7 +51,7 @@ int store_open(const char *url, unsigned pool_size, struct store **out,
 		free(s);
 		return errinfo_set(ei, ERR_NOMEM, "out of memory");
 	}
-	s->engine = &store_engine_sqlite;
+	s->engine = store_is_postgres_url(url) ? &store_engine_pg : &store_engine_sqlite;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->available, NULL);
 	for (i = 0; i < pool_size; i++) {
@@ -159,7 +155,8 @@ int store_tx_begin(struct store_conn *c, struct errinfo *ei)
 	int rc;
 
 	if (c->tx_depth == 0) {
-		rc = c->store->engine->exec(c->handle, "BEGIN IMMEDIATE", ei);
+		rc = c->store->engine->exec(c->handle, c->store->engine->begin_sql,
+					    ei);
 	} else {
 		snprintf(sql, sizeof sql, "SAVEPOINT sp%d", c->tx_depth);
 		rc = c->store->engine->exec(c->handle, sql, ei);

@@ -2,6 +2,7 @@
 #ifndef CXM_STORE_H
 #define CXM_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "util/err.h"
@@ -20,10 +21,15 @@ struct store_migrate_report {
 	int known_version;  /* the newest version this program knows */
 };
 
-/* Opens the database named by url (a SQLite file path; PostgreSQL URLs are
- * recognised and refused until that engine exists) with `pool_size`
- * connections (at least 1).  Does not migrate.  On failure returns
- * ERR_UNAVAILABLE (cannot open) or ERR_INVALID (bad URL) with a message. */
+/* True when url names a PostgreSQL database (a postgresql:// or
+ * postgres:// URL, or a libpq conninfo with host= or dbname=); anything
+ * else is a SQLite file path. */
+bool store_is_postgres_url(const char *url);
+
+/* Opens the database named by url (a SQLite file path, or a PostgreSQL
+ * URL/conninfo, multi-host and target_session_attrs included) with
+ * `pool_size` connections (at least 1).  Does not migrate.  On failure
+ * returns ERR_UNAVAILABLE (cannot connect) or ERR_INVALID (bad URL). */
 int store_open(const char *url, unsigned pool_size, struct store **out,
 	       struct errinfo *ei);
 

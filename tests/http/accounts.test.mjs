@@ -5,7 +5,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { startServer, runCxm } from '../lib/server.mjs';
+import { startServer, runCxm, dbSql, dbDump } from '../lib/server.mjs';
 import {
   seed, api, login, page, postForm, csrfFrom, addUser, addToken, PASSWORD,
   takeCookies, cookieHeader,
@@ -15,19 +15,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const FORM = 'application/x-www-form-urlencoded';
 const NEW_PASSWORD = 'a different long passphrase';
 
-/** Runs SQL against the server's database with the sqlite3 CLI; returns stdout. */
-function sql(db, query) {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, query], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `sqlite3 ${query}: ${r.stderr}`);
-  return r.stdout.trim();
-}
+/** Runs SQL against the server's database (either engine); returns stdout. */
+const sql = dbSql;
 
-/** The raw bytes of the database and its write-ahead log, as text. */
-function dbBytes(db) {
-  let text = readFileSync(db).toString('latin1');
-  if (existsSync(`${db}-wal`)) text += readFileSync(`${db}-wal`).toString('latin1');
-  return text;
-}
+/** Everything the database holds, as text (raw files or a data dump). */
+const dbBytes = dbDump;
 
 /** One cookie from a response's Set-Cookie headers: {value, attrs (lower-case), raw} or null. */
 function setCookie(res, name) {
@@ -639,7 +631,7 @@ describe('API tokens', () => {
     assert.ok(line, list.stdout);
     assert.match(line, new RegExp(`^${id}\\t${s.emails.facilitator}\\tone day\\tcreated \\S+\\tlast used \\S+\\texpires \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ\\tactive$`));
     assert.ok(!list.stdout.includes(s.emails.viewer), 'only that user\'s tokens');
-    sql(srv.db, `UPDATE api_tokens SET expires_at = CAST(strftime('%s', 'now') AS INTEGER) - 60 WHERE id = ${id}`);
+    sql(srv.db, `UPDATE api_tokens SET expires_at = ${Math.floor(Date.now() / 1000) - 60} WHERE id = ${id}`);
     const r = await me(token);
     assert.equal(r.status, 401);
     assertJsonError(r.body, 'unauthorized');
@@ -684,7 +676,7 @@ describe('API tokens', () => {
     assert.ok(!hashes.includes(token));
     assert.ok(!hashes.includes(token.slice(4)), 'not even without the cxm_ prefix');
     assert.ok(!dbBytes(srv.db).includes(token.slice(4)), 'nowhere in the database files');
-    assert.equal(sql(srv.db, `SELECT last_used_at IS NULL FROM api_tokens WHERE id = ${id}`), '1');
+    assert.equal(sql(srv.db, `SELECT CASE WHEN last_used_at IS NULL THEN 1 ELSE 0 END FROM api_tokens WHERE id = ${id}`), '1');
     const t0 = Math.floor(Date.now() / 1000);
     assert.equal((await me(token)).status, 200);
     const used = Number(sql(srv.db, `SELECT last_used_at FROM api_tokens WHERE id = ${id}`));

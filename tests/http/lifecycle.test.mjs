@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { openSync, writeSync, closeSync, statSync } from 'node:fs';
-import { startServer, runCxm, staticDir } from '../lib/server.mjs';
+import { openSync, writeSync, closeSync, statSync, readFileSync } from 'node:fs';
+import { startServer, runCxm, staticDir, engine, pgBase, dbSql, tempDatabase } from '../lib/server.mjs';
 import { connect, readAll, parseResponse } from '../lib/raw.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -45,20 +45,41 @@ test('the server stops by itself when its standard input closes', async () => {
   await srv.stop();
 });
 
-test('healthz is 503 when the database cannot be read', async () => {
+test('healthz is 503 when the database cannot be read, and recovers', async () => {
   const srv = await startServer();
   assert.equal((await fetch(srv.url + '/healthz')).status, 200);
-  // Overwrite the database file in place (same inode) with garbage.
-  const size = statSync(srv.db).size;
-  const fd = openSync(srv.db, 'r+');
-  writeSync(fd, Buffer.alloc(size, 0x41), 0, size, 0);
-  closeSync(fd);
+  let restore = () => {};
+  if (engine === 'postgresql') {
+    // Cut every connection and refuse new ones: the server must answer 503
+    // and reconnect once the database accepts connections again.
+    const name = srv.db.slice(srv.db.lastIndexOf('/') + 1);
+    const admin = `${pgBase}/postgres`;
+    dbSql(admin, `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    dbSql(admin, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '${name}'`);
+    restore = () => dbSql(admin, `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+  } else {
+    // Overwrite the database file in place (same inode) with garbage.
+    const size = statSync(srv.db).size;
+    const good = readFileSync(srv.db);
+    const fd = openSync(srv.db, 'r+');
+    writeSync(fd, Buffer.alloc(size, 0x41), 0, size, 0);
+    closeSync(fd);
+    restore = () => {
+      const fd2 = openSync(srv.db, 'r+');
+      writeSync(fd2, good, 0, good.length, 0);
+      closeSync(fd2);
+    };
+  }
   const r = await fetch(srv.url + '/healthz');
   assert.equal(r.status, 503);
   const body = await r.json();
   assert.equal(body.status, 'unavailable');
   assert.equal(body.db, 'unavailable');
   await srv.waitForLog(/health check failed/);
+  // Pages and the API answer 503 too, not 500.
+  assert.equal((await fetch(srv.url + '/api/v1/me', { headers: { authorization: 'Bearer cxm_x' } })).status, 503);
+  restore();
+  assert.equal((await fetch(srv.url + '/healthz')).status, 200);
   await srv.stop();
 });
 
@@ -67,18 +88,17 @@ test('a database newer than the program is refused with a clear message', async 
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
   const dir = mkdtempSync(join(tmpdir(), 'cxm-newer-'));
-  const file = join(dir, 'x.db');
-  assert.equal(runCxm(['init', '--db', file]).status, 0);
-  const q = spawnSync('sqlite3', [file,
-    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')"]);
-  assert.equal(q.status, 0, q.stderr?.toString());
-  for (const cmd of [['init', '--db', file],
-    ['serve', '--db', file, '--static-dir', staticDir, '--listen', '127.0.0.1:0']]) {
+  const { db, drop } = tempDatabase(dir);
+  assert.equal(runCxm(['init', '--db', db]).status, 0);
+  dbSql(db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 'x')");
+  for (const cmd of [['init', '--db', db],
+    ['serve', '--db', db, '--static-dir', staticDir, '--listen', '127.0.0.1:0']]) {
     const r = runCxm(cmd, { timeout: 10_000 });
     assert.equal(r.status, 1, cmd.join(' '));
     assert.match(r.stderr, /schema version 9999 .*only up to \d+/);
     assert.equal(r.stderr.trim().split('\n').length, 1, 'one line');
   }
+  drop();
   rmSync(dir, { recursive: true });
 });
 
