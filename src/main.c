@@ -18,6 +18,8 @@ static const struct command COMMANDS[] = {
 	{ "user", cli_user, "add, list and change users and their roles" },
 	{ "token", cli_token, "create, list and revoke API tokens" },
 	{ "routes", cli_routes, "list every route with the role it needs" },
+	{ "db", cli_db, "copy a whole database between SQLite and PostgreSQL" },
+	{ "backup", cli_backup, "write a consistent copy of a SQLite database" },
 };
 
 static void usage(FILE *out)

@@ -18,6 +18,8 @@ int cli_serve(int argc, char **argv);
 int cli_user(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_routes(int argc, char **argv);
+int cli_db(int argc, char **argv);
+int cli_backup(int argc, char **argv);
 
 struct store;
 struct actor;

@@ -54,6 +54,10 @@ struct store_engine {
 	/* Reads the database bypassing any cache; 0 or ERR_UNAVAILABLE. */
 	int (*health)(void *conn, struct errinfo *ei);
 	bool (*in_transaction)(void *conn);
+	/* Run after cxm db copy wrote explicit ids (NULL: nothing to do). */
+	const char *after_copy_sql;
+	/* A consistent online copy into a new file (NULL: not supported). */
+	int (*backup)(void *conn, const char *path, struct errinfo *ei);
 };
 
 /* The SQLite engine (sqlite.c) and the PostgreSQL engine (pg.c). */

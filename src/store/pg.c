@@ -353,4 +353,13 @@ const struct store_engine store_engine_pg = {
 	.reset = reset,
 	.health = health,
 	.in_transaction = in_transaction,
+	/* Identity columns continue after the highest copied id. */
+	.after_copy_sql =
+		"SELECT setval(pg_get_serial_sequence('orgs', 'id'), coalesce(max(id), 0) + 1, false) FROM orgs;"
+		"SELECT setval(pg_get_serial_sequence('services', 'id'), coalesce(max(id), 0) + 1, false) FROM services;"
+		"SELECT setval(pg_get_serial_sequence('users', 'id'), coalesce(max(id), 0) + 1, false) FROM users;"
+		"SELECT setval(pg_get_serial_sequence('grants', 'id'), coalesce(max(id), 0) + 1, false) FROM grants;"
+		"SELECT setval(pg_get_serial_sequence('sessions', 'id'), coalesce(max(id), 0) + 1, false) FROM sessions;"
+		"SELECT setval(pg_get_serial_sequence('api_tokens', 'id'), coalesce(max(id), 0) + 1, false) FROM api_tokens;"
+		"SELECT setval(pg_get_serial_sequence('audit_log', 'id'), coalesce(max(id), 0) + 1, false) FROM audit_log;",
 };

@@ -186,6 +186,44 @@ static int health(void *handle, struct errinfo *ei)
 	return 0;
 }
 
+/* The online backup API copies a consistent snapshot page by page while
+ * other connections keep working. */
+static int backup(void *handle, const char *path, struct errinfo *ei)
+{
+	struct sqlite_conn *c = handle;
+	sqlite3 *dest = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE |
+			     SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		errinfo_set(ei, ERR_IO, "cannot create '%s': %s", path,
+			    dest ? sqlite3_errmsg(dest) : "out of memory");
+		sqlite3_close_v2(dest);
+		return ERR_IO;
+	}
+	b = sqlite3_backup_init(dest, "main", c->db, "main");
+	if (!b) {
+		errinfo_set(ei, ERR_IO, "backup: %s", sqlite3_errmsg(dest));
+		sqlite3_close_v2(dest);
+		return ERR_IO;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		errinfo_set(ei, ERR_IO, "backup: %s", sqlite3_errstr(rc));
+		sqlite3_close_v2(dest);
+		return ERR_IO;
+	}
+	rc = sqlite3_close_v2(dest);
+	return rc == SQLITE_OK ? 0 : errinfo_set(ei, ERR_IO, "backup: close failed");
+}
+
 static bool in_transaction(void *handle)
 {
 	struct sqlite_conn *c = handle;
@@ -211,4 +249,5 @@ const struct store_engine store_engine_sqlite = {
 	.reset = reset,
 	.health = health,
 	.in_transaction = in_transaction,
+	.backup = backup,
 };
