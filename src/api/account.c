@@ -3,6 +3,7 @@
 
 #include "api/input.h"
 #include "api/render.h"
+#include "http/events.h"
 #include "store/audit.h"
 #include "util/utf8.h"
 
@@ -67,4 +68,9 @@ int api_audit(struct req *r, struct resp *w)
 	for (i = 0; arr && i < n; i++)
 		json_array_append_new(arr, render_audit(&e[i]));
 	return resp_json(w, 200, json_pack("{s:o}", "entries", arr));
+}
+
+int api_audit_events(struct req *r, struct resp *w)
+{
+	return events_subscribe(r->app->events, r, w, "audit");
 }

@@ -30,6 +30,10 @@ int api_service_get(struct req *r, struct resp *w);
 int api_service_update(struct req *r, struct resp *w);
 int api_service_delete(struct req *r, struct resp *w);
 
+/* GET /api/v1/audit/events : a text/event-stream of audit entries as
+ * they commit (on any server sharing the database). */
+int api_audit_events(struct req *r, struct resp *w);
+
 /* GET /api/v1/audit?since=&limit=&action=&object_type=&actor=&before= */
 int api_audit(struct req *r, struct resp *w);
 

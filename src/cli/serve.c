@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "app.h"
+#include "http/events.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/log.h"
@@ -99,8 +100,19 @@ int cli_serve(int argc, char **argv)
 	if (rep.from_version != rep.to_version)
 		log_msg(LOG_INFO, "database upgraded from schema %d to %d",
 			rep.from_version, rep.to_version);
+	app.events = events_new();
+	if (!app.events || store_listen(app.store, events_deliver, app.events,
+					&ei)) {
+		if (!ei.message[0])
+			errinfo_set(&ei, ERR_NOMEM, "out of memory");
+		store_close(app.store);
+		events_free(app.events);
+		return cli_fail(&ei);
+	}
 	rc = server_run(&app, &ei);
+	/* The store's listener feeds the hub: stop it first. */
 	store_close(app.store);
+	events_free(app.events);
 	if (rc)
 		return cli_fail(&ei);
 	return CLI_OK;

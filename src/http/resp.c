@@ -1,6 +1,7 @@
 /* resp.c: in-memory responses and the security headers. */
 #include "resp.h"
 
+#include "http/events.h"
 #include "util/err.h"
 
 #include <stdlib.h>
@@ -28,6 +29,7 @@ void resp_init(struct resp *w, size_t body_max)
 	buf_init(&w->body, body_max);
 	w->file_fd = -1;
 	w->file_size = 0;
+	w->stream = NULL;
 	w->nheaders = 0;
 }
 
@@ -38,6 +40,8 @@ void resp_reset(struct resp *w)
 	buf_release(&w->body);
 	if (w->file_fd >= 0)
 		close(w->file_fd);
+	if (w->stream)
+		events_release(w->stream);
 	resp_init(w, max);
 }
 

@@ -21,6 +21,7 @@ struct resp {
 	struct buf body;
 	int file_fd;
 	uint64_t file_size;
+	void *stream;               /* an events_sub: a server-sent event stream */
 	size_t nheaders;
 	struct { const char *name, *value; } headers[RESP_HEADERS_MAX];
 };

@@ -72,6 +72,7 @@ const struct route routes[] = {
 	{ HTTP_PATCH, "/api/v1/services/{id}", api_service_update, ROLE_FACILITATOR, SCOPE_SERVICE, API_BODY, 0 },
 	{ HTTP_DELETE, "/api/v1/services/{id}", api_service_delete, ROLE_FACILITATOR, SCOPE_SERVICE, API, 0 },
 	{ HTTP_GET, "/api/v1/audit", api_audit, ROLE_ADMIN, SCOPE_NONE, API, 0 },
+	{ HTTP_GET, "/api/v1/audit/events", api_audit_events, ROLE_ADMIN, SCOPE_NONE, API, 0 },
 };
 
 const size_t routes_count = sizeof routes / sizeof routes[0];

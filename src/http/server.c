@@ -3,6 +3,7 @@
 
 #include "http/auth.h"
 #include "http/body.h"
+#include "http/events.h"
 #include "http/req.h"
 #include "http/resp.h"
 #include "http/router.h"
@@ -246,7 +247,15 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct exchange *x,
 	size_t i, len = 0;
 	char *data;
 
-	if (w->file_fd >= 0 && w->status == 200) {
+	if (w->stream) {
+		mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 8192,
+						       events_read, w->stream,
+						       events_release);
+		if (!mr)
+			events_release(w->stream);
+		w->stream = NULL; /* owned by the response now */
+		x->bytes = 0;
+	} else if (w->file_fd >= 0 && w->status == 200) {
 		mr = MHD_create_response_from_fd64(w->file_size, w->file_fd);
 		w->file_fd = -1; /* owned by the response now */
 		x->bytes = w->file_size;
@@ -473,6 +482,8 @@ int server_run(struct app *app, struct errinfo *ei)
 		"in-flight request(s)", sig == SIGINT ? "SIGINT" : "SIGTERM",
 		atomic_load(&srv.inflight));
 	lsock = MHD_quiesce_daemon(srv.daemon);
+	/* Event streams never end by themselves: end them first. */
+	events_close(app->events);
 	wait_for_inflight(&srv, cfg->shutdown_grace);
 	if (atomic_load(&srv.inflight))
 		log_msg(LOG_WARN, "shutdown grace over; dropping %u request(s)",

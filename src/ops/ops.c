@@ -9,6 +9,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { EVENT_PAYLOAD_MAX = 7900 };  /* PostgreSQL NOTIFY takes 8000 */
+
+/* Tells live streams about the change once it commits: the audit entry as
+ * JSON, with the changed fields left out when they would not fit. */
+static int raise_event(struct store_conn *c, const struct audit_entry *e,
+		       json_t *changes, struct errinfo *ei)
+{
+	char at[32];
+	json_t *ev;
+	char *text;
+	int rc;
+
+	clock_iso8601(at, sizeof at);
+	ev = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:O}",
+		       "id", (json_int_t)e->id, "at", at, "actor", e->actor,
+		       "via", e->via, "action", e->action,
+		       "object_type", e->object_type,
+		       "object_id", (json_int_t)e->object_id, "changes", changes);
+	text = ev ? json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (text && strlen(text) > EVENT_PAYLOAD_MAX) {
+		free(text);
+		json_object_set_new(ev, "changes", json_pack("{s:b}", "truncated", 1));
+		text = json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS);
+	}
+	json_decref(ev);
+	if (!text)
+		return errinfo_set(ei, ERR_NOMEM, "out of memory");
+	rc = store_event(c, "audit", text, ei);
+	free(text);
+	return rc;
+}
+
 /* Appends the audit entry for a change; takes the reference to changes. */
 static int audit(struct store_conn *c, const struct actor *who,
 		 const char *action, const char *type, int64_t id,
@@ -30,11 +62,15 @@ static int audit(struct store_conn *c, const struct actor *who,
 		json_object_set_new(changes, "token_id",
 				    json_integer(who->token_id));
 	text = json_dumps(changes, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(changes);
-	if (!text)
+	if (!text) {
+		json_decref(changes);
 		return errinfo_set(ei, ERR_NOMEM, "out of memory");
+	}
 	e.changes = text;
 	rc = store_audit_insert(c, &e, ei);
+	if (!rc)
+		rc = raise_event(c, &e, changes, ei);
+	json_decref(changes);
 	free(text);
 	return rc;
 }

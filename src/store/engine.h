@@ -58,6 +58,14 @@ struct store_engine {
 	const char *after_copy_sql;
 	/* A consistent online copy into a new file (NULL: not supported). */
 	int (*backup)(void *conn, const char *path, struct errinfo *ei);
+	/* Cross-server events (NULL: delivered in-process after commit).
+	 * notify runs inside the transaction; listen_start starts a thread
+	 * that hands every event, from any server, to sink. */
+	int (*notify)(void *conn, const char *topic, const char *payload,
+		      struct errinfo *ei);
+	int (*listen_start)(const char *url, store_event_sink *sink, void *arg,
+			    void **listener, struct errinfo *ei);
+	void (*listen_stop)(void *listener);
 };
 
 /* The SQLite engine (sqlite.c) and the PostgreSQL engine (pg.c). */

@@ -208,4 +208,6 @@ const char *const store_pg_sql[STMT__MAX] = {
 	[STMT_COPY_COUNT_AUDIT_LOG] = "SELECT count(*) FROM audit_log",
 	[STMT_COPY_ORG_PARENT] = "UPDATE orgs SET parent_id = $2 WHERE id = $1",
 	[STMT_COPY_CLEAR_SETTINGS] = "DELETE FROM settings",
+	/* One channel for every event: "topic\npayload", delivered on commit. */
+	[STMT_NOTIFY] = "SELECT pg_notify('cxm_events', $1::text || chr(10) || $2::text)",
 };

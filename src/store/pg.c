@@ -3,7 +3,11 @@
 #include "engine.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -333,6 +337,136 @@ static bool in_transaction(void *handle)
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
+static int notify(void *handle, const char *topic, const char *payload,
+		  struct errinfo *ei)
+{
+	void *h;
+	int rc = prepare(handle, STMT_NOTIFY, &h, ei);
+
+	if (rc)
+		return rc;
+	bind_text(h, 1, topic, strlen(topic));
+	bind_text(h, 2, payload, strlen(payload));
+	rc = step(handle, h, ei);
+	reset(h);
+	return rc < 0 ? rc : 0;
+}
+
+/* The LISTEN side: one connection per server, in its own thread, that
+ * hands every notification to the sink and reconnects after failures.
+ * Events raised while it reconnects are not replayed (the audit log keeps
+ * them); live views simply miss those. */
+struct pg_listener {
+	pthread_t thread;
+	atomic_bool stop;
+	char *url;
+	store_event_sink *sink;
+	void *arg;
+};
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static PGconn *listen_connect(const char *url)
+{
+	PGconn *pg = PQconnectdb(url);
+	PGresult *res;
+
+	if (PQstatus(pg) != CONNECTION_OK) {
+		PQfinish(pg);
+		return NULL;
+	}
+	PQsetNoticeProcessor(pg, quiet_notice, NULL);
+	res = PQexec(pg, "LISTEN cxm_events");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		PQclear(res);
+		PQfinish(pg);
+		return NULL;
+	}
+	PQclear(res);
+	return pg;
+}
+
+static void *listen_loop(void *arg)
+{
+	struct pg_listener *l = arg;
+	PGconn *pg = NULL;
+	PGnotify *n;
+	long backoff = 100;
+
+	while (!atomic_load(&l->stop)) {
+		struct pollfd pfd;
+
+		if (!pg) {
+			pg = listen_connect(l->url);
+			if (!pg) {
+				nap_ms(backoff);
+				backoff = backoff < 2000 ? backoff * 2 : 2000;
+				continue;
+			}
+			backoff = 100;
+		}
+		pfd.fd = PQsocket(pg);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 250) < 0)
+			continue;
+		if (!PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK) {
+			PQfinish(pg);
+			pg = NULL;
+			continue;
+		}
+		while ((n = PQnotifies(pg)) != NULL) {
+			char *nl = n->extra ? strchr(n->extra, '\n') : NULL;
+			if (nl) {
+				*nl = '\0';
+				l->sink(l->arg, n->extra, nl + 1);
+			}
+			PQfreemem(n);
+		}
+	}
+	PQfinish(pg);
+	return NULL;
+}
+
+static int listen_start(const char *url, store_event_sink *sink, void *arg,
+			void **out, struct errinfo *ei)
+{
+	struct pg_listener *l = calloc(1, sizeof *l);
+
+	*out = NULL;
+	if (!l || !(l->url = strdup(url))) {
+		free(l);
+		return errinfo_set(ei, ERR_NOMEM, "out of memory");
+	}
+	atomic_init(&l->stop, false);
+	l->sink = sink;
+	l->arg = arg;
+	if (pthread_create(&l->thread, NULL, listen_loop, l) != 0) {
+		free(l->url);
+		free(l);
+		return errinfo_set(ei, ERR_INTERNAL, "cannot start the listener");
+	}
+	*out = l;
+	return 0;
+}
+
+static void listen_stop(void *listener)
+{
+	struct pg_listener *l = listener;
+
+	if (!l)
+		return;
+	atomic_store(&l->stop, true);
+	pthread_join(l->thread, NULL);
+	free(l->url);
+	free(l);
+}
+
 const struct store_engine store_engine_pg = {
 	.name = "postgresql",
 	.begin_sql = "BEGIN",
@@ -353,6 +487,9 @@ const struct store_engine store_engine_pg = {
 	.reset = reset,
 	.health = health,
 	.in_transaction = in_transaction,
+	.notify = notify,
+	.listen_start = listen_start,
+	.listen_stop = listen_stop,
 	/* Identity columns continue after the highest copied id. */
 	.after_copy_sql =
 		"SELECT setval(pg_get_serial_sequence('orgs', 'id'), coalesce(max(id), 0) + 1, false) FROM orgs;"

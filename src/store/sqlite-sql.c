@@ -204,4 +204,6 @@ const char *const store_sqlite_sql[STMT__MAX] = {
 	[STMT_COPY_COUNT_AUDIT_LOG] = "SELECT count(*) FROM audit_log",
 	[STMT_COPY_ORG_PARENT] = "UPDATE orgs SET parent_id = ?2 WHERE id = ?1",
 	[STMT_COPY_CLEAR_SETTINGS] = "DELETE FROM settings",
+	/* Events are delivered in-process with SQLite (store.c). */
+	[STMT_NOTIFY] = "SELECT 1",
 };

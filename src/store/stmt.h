@@ -39,6 +39,7 @@ enum stmt {
 	STMT_COPY_READ_AUDIT_LOG, STMT_COPY_WRITE_AUDIT_LOG, STMT_COPY_COUNT_AUDIT_LOG,
 	STMT_COPY_ORG_PARENT,       /* (id, parent_id): second pass over orgs */
 	STMT_COPY_CLEAR_SETTINGS,   /* the target's own settings make way */
+	STMT_NOTIFY,                /* (topic, payload): PostgreSQL only */
 	STMT__MAX
 };
 

@@ -8,11 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { TX_DEPTH_MAX = 16, PENDING_MAX = 256 };
+
+/* An event raised inside a transaction, held until it commits. */
+struct pending_event { char *topic, *payload; };
+
 struct store_conn {
 	struct store *store;
 	void *handle;
 	struct store_conn *next_free;
 	int tx_depth;      /* open transactions; inner ones are savepoints */
+	struct pending_event pending[PENDING_MAX];
+	int npending;
+	int mark[TX_DEPTH_MAX];  /* npending when each level began */
 };
 
 struct store {
@@ -22,6 +30,10 @@ struct store {
 	struct store_conn *free_list;
 	pthread_mutex_t lock;
 	pthread_cond_t available;
+	store_event_sink *sink;   /* local delivery (SQLite), or NULL */
+	void *sink_arg;
+	void *listener;           /* the engine's LISTEN thread (PostgreSQL) */
+	char *url;
 };
 
 bool store_is_postgres_url(const char *url)
@@ -52,6 +64,12 @@ int store_open(const char *url, unsigned pool_size, struct store **out,
 		return errinfo_set(ei, ERR_NOMEM, "out of memory");
 	}
 	s->engine = store_is_postgres_url(url) ? &store_engine_pg : &store_engine_sqlite;
+	s->url = strdup(url);
+	if (!s->url) {
+		free(s->conns);
+		free(s);
+		return errinfo_set(ei, ERR_NOMEM, "out of memory");
+	}
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->available, NULL);
 	for (i = 0; i < pool_size; i++) {
@@ -69,14 +87,28 @@ int store_open(const char *url, unsigned pool_size, struct store **out,
 	return 0;
 }
 
+static void drop_pending(struct store_conn *c, int from)
+{
+	while (c->npending > from) {
+		c->npending--;
+		free(c->pending[c->npending].topic);
+		free(c->pending[c->npending].payload);
+	}
+}
+
 void store_close(struct store *s)
 {
 	unsigned i;
 
 	if (!s)
 		return;
-	for (i = 0; i < s->nconns; i++)
+	if (s->listener)
+		s->engine->listen_stop(s->listener);
+	for (i = 0; i < s->nconns; i++) {
+		drop_pending(&s->conns[i], 0);
 		s->engine->conn_close(s->conns[i].handle);
+	}
+	free(s->url);
 	pthread_cond_destroy(&s->available);
 	pthread_mutex_destroy(&s->lock);
 	free(s->conns);
@@ -154,7 +186,10 @@ int store_tx_begin(struct store_conn *c, struct errinfo *ei)
 	char sql[32];
 	int rc;
 
+	if (c->tx_depth >= TX_DEPTH_MAX)
+		return errinfo_set(ei, ERR_INTERNAL, "transactions nested too deep");
 	if (c->tx_depth == 0) {
+		drop_pending(c, 0);
 		rc = c->store->engine->exec(c->handle, c->store->engine->begin_sql,
 					    ei);
 	} else {
@@ -162,8 +197,39 @@ int store_tx_begin(struct store_conn *c, struct errinfo *ei)
 		rc = c->store->engine->exec(c->handle, sql, ei);
 	}
 	if (!rc)
-		c->tx_depth++;
+		c->mark[c->tx_depth++] = c->npending;
 	return rc;
+}
+
+/* Hands committed events on: to the engine inside the transaction (it
+ * publishes them on commit, to every server), or after the commit to the
+ * local sink. */
+static int publish_before_commit(struct store_conn *c, struct errinfo *ei)
+{
+	const struct store_engine *e = c->store->engine;
+	int i, rc;
+
+	if (!e->notify)
+		return 0;
+	for (i = 0; i < c->npending; i++) {
+		rc = e->notify(c->handle, c->pending[i].topic,
+			       c->pending[i].payload, ei);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void deliver_after_commit(struct store_conn *c)
+{
+	struct store *s = c->store;
+	int i;
+
+	if (!s->engine->notify && s->sink)
+		for (i = 0; i < c->npending; i++)
+			s->sink(s->sink_arg, c->pending[i].topic,
+				c->pending[i].payload);
+	drop_pending(c, 0);
 }
 
 int store_tx_commit(struct store_conn *c, struct errinfo *ei)
@@ -183,12 +249,15 @@ int store_tx_commit(struct store_conn *c, struct errinfo *ei)
 		c->tx_depth--;
 		return 0;
 	}
-	rc = c->store->engine->exec(c->handle, "COMMIT", ei);
+	rc = publish_before_commit(c, ei);
+	if (!rc)
+		rc = c->store->engine->exec(c->handle, "COMMIT", ei);
 	if (rc) {
 		store_tx_rollback(c);
 		return rc;
 	}
 	c->tx_depth = 0;
+	deliver_after_commit(c);
 	return 0;
 }
 
@@ -201,11 +270,49 @@ void store_tx_rollback(struct store_conn *c)
 			 c->tx_depth - 1, c->tx_depth - 1);
 		c->store->engine->exec(c->handle, sql, NULL);
 		c->tx_depth--;
+		drop_pending(c, c->mark[c->tx_depth]);
 		return;
 	}
 	if (c->store->engine->in_transaction(c->handle))
 		c->store->engine->exec(c->handle, "ROLLBACK", NULL);
 	c->tx_depth = 0;
+	drop_pending(c, 0);
+}
+
+int store_event(struct store_conn *c, const char *topic, const char *payload,
+		struct errinfo *ei)
+{
+	struct pending_event *p;
+
+	if (c->npending >= PENDING_MAX)
+		return 0; /* a flood of changes in one transaction: later ones
+			     are still in the audit log, only not pushed live */
+	p = &c->pending[c->npending];
+	p->topic = strdup(topic);
+	p->payload = strdup(payload);
+	if (!p->topic || !p->payload) {
+		free(p->topic);
+		free(p->payload);
+		return errinfo_set(ei, ERR_NOMEM, "out of memory");
+	}
+	c->npending++;
+	if (c->tx_depth == 0) {
+		/* Outside a transaction the statement has committed already. */
+		int rc = publish_before_commit(c, ei);
+		deliver_after_commit(c);
+		return rc;
+	}
+	return 0;
+}
+
+int store_listen(struct store *s, store_event_sink *sink, void *arg,
+		 struct errinfo *ei)
+{
+	s->sink = sink;
+	s->sink_arg = arg;
+	if (!s->engine->listen_start)
+		return 0;
+	return s->engine->listen_start(s->url, sink, arg, &s->listener, ei);
 }
 
 int query_start(struct store_conn *c, enum stmt id, struct store_query *q,

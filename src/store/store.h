@@ -71,4 +71,23 @@ int store_tx_begin(struct store_conn *c, struct errinfo *ei);
 int store_tx_commit(struct store_conn *c, struct errinfo *ei);
 void store_tx_rollback(struct store_conn *c);
 
+/* Live events (changes as they commit), for server-sent events.  A sink
+ * receives each committed event: topic ("audit") and a JSON payload. */
+typedef void store_event_sink(void *arg, const char *topic,
+			      const char *payload);
+
+/* Raises an event inside c's current transaction: it is delivered when
+ * the transaction commits and dropped when it rolls back (a savepoint
+ * rollback drops the events raised since the savepoint).  With PostgreSQL
+ * it reaches every server's sink through NOTIFY; with SQLite the local
+ * sink only.  Payloads over 7,900 bytes are the caller's to shorten. */
+int store_event(struct store_conn *c, const char *topic, const char *payload,
+		struct errinfo *ei);
+
+/* Starts delivering events to sink: directly after each commit (SQLite),
+ * or from a LISTEN connection kept by a background thread that reconnects
+ * after failures (PostgreSQL).  Call once, before serving. */
+int store_listen(struct store *s, store_event_sink *sink, void *arg,
+		 struct errinfo *ei);
+
 #endif
