@@ -225,16 +225,8 @@ static int render_account(struct req *r, struct resp *w, int status,
 	html_close(&h);
 	html_close(&h);
 	if (ng) {
-		html_open(&h, EL_TABLE, ATTR_CLASS, "usa-table", ATTR__END);
-		html_elem(&h, EL_CAPTION, "Your roles by organization", ATTR__END);
-		html_open(&h, EL_THEAD, ATTR__END);
-		html_open(&h, EL_TR, ATTR__END);
-		html_elem(&h, EL_TH, "Organization (and everything under it)",
-			  ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Role", ATTR_SCOPE, "col", ATTR__END);
-		html_close(&h);
-		html_close(&h);
-		html_open(&h, EL_TBODY, ATTR__END);
+		ui_table_begin(&h, "usa-table", "Your roles by organization",
+			       (const char *const[]){ "Organization (and everything under it)", "Role", NULL });
 		for (i = 0; i < ng; i++) {
 			html_open(&h, EL_TR, ATTR__END);
 			html_elem(&h, EL_TD, grants[i].org_name, ATTR__END);
@@ -254,18 +246,8 @@ static int render_account(struct req *r, struct resp *w, int status,
 			  "when a program needs to reach cxm for you.",
 			  ATTR_CLASS, "usa-hint", ATTR__END);
 	} else {
-		html_open(&h, EL_TABLE, ATTR_CLASS, "usa-table", ATTR__END);
-		html_elem(&h, EL_CAPTION, "Your API tokens", ATTR__END);
-		html_open(&h, EL_THEAD, ATTR__END);
-		html_open(&h, EL_TR, ATTR__END);
-		html_elem(&h, EL_TH, "Name", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Created", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Last used", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Expires", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Status", ATTR_SCOPE, "col", ATTR__END);
-		html_close(&h);
-		html_close(&h);
-		html_open(&h, EL_TBODY, ATTR__END);
+		ui_table_begin(&h, "usa-table", "Your API tokens",
+			       (const char *const[]){ "Name", "Created", "Last used", "Expires", "Status", NULL });
 		for (i = 0; i < nt; i++) {
 			html_open(&h, EL_TR, ATTR__END);
 			html_elem(&h, EL_TD, tokens[i].name, ATTR__END);

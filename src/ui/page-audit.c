@@ -91,21 +91,8 @@ int page_audit(struct req *r, struct resp *w)
 	} else {
 		html_open(&h, EL_DIV, ATTR_CLASS, "usa-table-container--scrollable",
 			  ATTR_TABINDEX, "0", ATTR__END);
-		html_open(&h, EL_TABLE, ATTR_CLASS, "usa-table usa-table--compact",
-			  ATTR__END);
-		html_elem(&h, EL_CAPTION, "Audit entries", ATTR__END);
-		html_open(&h, EL_THEAD, ATTR__END);
-		html_open(&h, EL_TR, ATTR__END);
-		html_elem(&h, EL_TH, "When", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Who", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Via", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Action", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Object", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "What changed", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Client", ATTR_SCOPE, "col", ATTR__END);
-		html_close(&h);
-		html_close(&h);
-		html_open(&h, EL_TBODY, ATTR__END);
+		ui_table_begin(&h, "usa-table usa-table--compact", "Audit entries",
+			       (const char *const[]){ "When", "Who", "Via", "Action", "Object", "What changed", "Client", NULL });
 		for (i = 0; i < n; i++) {
 			html_open(&h, EL_TR, ATTR__END);
 			html_open(&h, EL_TD, ATTR__END);

@@ -108,20 +108,8 @@ static void tree_table(struct html *h, struct req *r, struct org *orgs,
 	char depth_class[24], href[40];
 	size_t i;
 
-	html_open(h, EL_TABLE, ATTR_CLASS, "usa-table usa-table--borderless",
-		  ATTR__END);
-	html_elem(h, EL_CAPTION, "Organizations, each under the one it is part of",
-		  ATTR__END);
-	html_open(h, EL_THEAD, ATTR__END);
-	html_open(h, EL_TR, ATTR__END);
-	html_elem(h, EL_TH, "Name", ATTR_SCOPE, "col", ATTR__END);
-	html_elem(h, EL_TH, "Short name", ATTR_SCOPE, "col", ATTR__END);
-	html_elem(h, EL_TH, "Kind", ATTR_SCOPE, "col", ATTR__END);
-	html_elem(h, EL_TH, "Services", ATTR_SCOPE, "col", ATTR__END);
-	html_elem(h, EL_TH, "Sub-organizations", ATTR_SCOPE, "col", ATTR__END);
-	html_close(h);
-	html_close(h);
-	html_open(h, EL_TBODY, ATTR__END);
+	ui_table_begin(h, "usa-table usa-table--borderless", "Organizations, each under the one it is part of",
+		       (const char *const[]){ "Name", "Short name", "Kind", "Services", "Sub-organizations", NULL });
 	for (i = 0; i < n; i++) {
 		int d = orgs[i].depth > 5 ? 5 : orgs[i].depth;
 		snprintf(depth_class, sizeof depth_class, "cxm-depth-%d", d);

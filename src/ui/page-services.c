@@ -190,18 +190,8 @@ static int render_list(struct req *r, struct resp *w, int status,
 			  "organizations: add an organization first.",
 			  ATTR_CLASS, "usa-intro", ATTR__END);
 	} else {
-		html_open(&h, EL_TABLE, ATTR_CLASS, "usa-table", ATTR__END);
-		html_elem(&h, EL_CAPTION, "Services by organization", ATTR__END);
-		html_open(&h, EL_THEAD, ATTR__END);
-		html_open(&h, EL_TR, ATTR__END);
-		html_elem(&h, EL_TH, "Service", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Organization", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "High impact", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Channels", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Customers a year", ATTR_SCOPE, "col", ATTR__END);
-		html_close(&h);
-		html_close(&h);
-		html_open(&h, EL_TBODY, ATTR__END);
+		ui_table_begin(&h, "usa-table", "Services by organization",
+			       (const char *const[]){ "Service", "Organization", "High impact", "Channels", "Customers a year", NULL });
 		for (i = 0; i < n; i++) {
 			snprintf(href, sizeof href, "/services/%lld",
 				 (long long)s[i].id);

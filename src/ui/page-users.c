@@ -49,16 +49,8 @@ static int render_users(struct req *r, struct resp *w, int status,
 	layout_begin(&h, &l);
 	html_elem(&h, EL_H1, "Users", ATTR__END);
 	ui_error_summary(&h, &r->err, USER_LABELS);
-	html_open(&h, EL_TABLE, ATTR_CLASS, "usa-table", ATTR__END);
-	html_elem(&h, EL_CAPTION, "Everyone who can sign in", ATTR__END);
-	html_open(&h, EL_THEAD, ATTR__END);
-	html_open(&h, EL_TR, ATTR__END);
-	html_elem(&h, EL_TH, "Email address", ATTR_SCOPE, "col", ATTR__END);
-	html_elem(&h, EL_TH, "Name", ATTR_SCOPE, "col", ATTR__END);
-	html_elem(&h, EL_TH, "Administrator", ATTR_SCOPE, "col", ATTR__END);
-	html_close(&h);
-	html_close(&h);
-	html_open(&h, EL_TBODY, ATTR__END);
+	ui_table_begin(&h, "usa-table", "Everyone who can sign in",
+		       (const char *const[]){ "Email address", "Name", "Administrator", NULL });
 	for (i = 0; i < n; i++) {
 		snprintf(href, sizeof href, "/admin/users/%lld",
 			 (long long)users[i].id);
@@ -224,17 +216,8 @@ static int render_user(struct req *r, struct resp *w, int status)
 			  "in but sees no organization. Give a role below.",
 			  ATTR_CLASS, "usa-hint", ATTR__END);
 	} else {
-		html_open(&h, EL_TABLE, ATTR_CLASS, "usa-table", ATTR__END);
-		html_elem(&h, EL_CAPTION, "Roles by organization", ATTR__END);
-		html_open(&h, EL_THEAD, ATTR__END);
-		html_open(&h, EL_TR, ATTR__END);
-		html_elem(&h, EL_TH, "Organization (and everything under it)",
-			  ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Role", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Change", ATTR_SCOPE, "col", ATTR__END);
-		html_close(&h);
-		html_close(&h);
-		html_open(&h, EL_TBODY, ATTR__END);
+		ui_table_begin(&h, "usa-table", "Roles by organization",
+			       (const char *const[]){ "Organization (and everything under it)", "Role", "Change", NULL });
 		snprintf(action, sizeof action, "/admin/users/%lld/grants/delete",
 			 (long long)id);
 		for (i = 0; i < ng; i++) {
@@ -292,16 +275,8 @@ static int render_user(struct req *r, struct resp *w, int status)
 		html_elem(&h, EL_P, "This user has no API tokens.", ATTR_CLASS,
 			  "usa-hint", ATTR__END);
 	} else {
-		html_open(&h, EL_TABLE, ATTR_CLASS, "usa-table", ATTR__END);
-		html_elem(&h, EL_CAPTION, "API tokens of this user", ATTR__END);
-		html_open(&h, EL_THEAD, ATTR__END);
-		html_open(&h, EL_TR, ATTR__END);
-		html_elem(&h, EL_TH, "Name", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Last used", ATTR_SCOPE, "col", ATTR__END);
-		html_elem(&h, EL_TH, "Status", ATTR_SCOPE, "col", ATTR__END);
-		html_close(&h);
-		html_close(&h);
-		html_open(&h, EL_TBODY, ATTR__END);
+		ui_table_begin(&h, "usa-table", "API tokens of this user",
+			       (const char *const[]){ "Name", "Last used", "Status", NULL });
 		for (i = 0; i < nt; i++) {
 			html_open(&h, EL_TR, ATTR__END);
 			html_elem(&h, EL_TD, tokens[i].name, ATTR__END);

@@ -260,6 +260,20 @@ const char *ui_once_take(struct req *r, struct resp *w, const char *path)
 	return arena_strdup(&r->arena, v);
 }
 
+void ui_table_begin(struct html *h, const char *cls, const char *caption,
+		    const char *const *headings)
+{
+	html_open(h, EL_TABLE, ATTR_CLASS, cls, ATTR__END);
+	html_elem(h, EL_CAPTION, caption, ATTR__END);
+	html_open(h, EL_THEAD, ATTR__END);
+	html_open(h, EL_TR, ATTR__END);
+	for (; *headings; headings++)
+		html_elem(h, EL_TH, *headings, ATTR_SCOPE, "col", ATTR__END);
+	html_close(h);
+	html_close(h);
+	html_open(h, EL_TBODY, ATTR__END);
+}
+
 int ui_redirect(struct req *r, struct resp *w, const char *location)
 {
 	(void)r;

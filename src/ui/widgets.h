@@ -73,6 +73,12 @@ int ui_once_set(struct req *r, struct resp *w, const char *path,
  * when none. */
 const char *ui_once_take(struct req *r, struct resp *w, const char *path);
 
+/* Opens a table with its caption and a header row of column headings
+ * (NULL-terminated), and opens its body: the caller writes the rows, then
+ * closes twice (tbody, table). */
+void ui_table_begin(struct html *h, const char *cls, const char *caption,
+		    const char *const *headings);
+
 /* Makes w a 303 redirect to location (a local path). */
 int ui_redirect(struct req *r, struct resp *w, const char *location);
 
