@@ -148,7 +148,9 @@ async function call(r, who) {
   if (r.kind !== 'api' && Object.keys(jar).length) headers.cookie = cookieHeader(jar);
   const res = await fetch(srv.url + path, { method: r.method, headers, body, redirect: 'manual' });
   if (r.kind !== 'api' && s && jar === s.jar) takeCookies(res, s.jar);
-  const text = await res.text();
+  // Event streams never end: the status and headers are the answer.
+  const text = r.pattern.endsWith('/events') && res.status === 200
+    ? (await res.body?.cancel(), '') : await res.text();
   let json = null;
   try { json = JSON.parse(text); } catch { json = null; }
   return { status: res.status, location: res.headers.get('location'),
