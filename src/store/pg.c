@@ -317,12 +317,13 @@ static void reset(void *h)
 static int health(void *handle, struct errinfo *ei)
 {
 	struct pg_conn *c = handle;
-	void *h;
+	void *h = NULL;
 	int rc = prepare(c, STMT_HEALTH, &h, ei);
 
-	if (!rc)
+	if (!rc) {
 		rc = step(c, h, ei);
-	reset(h);
+		reset(h);
+	}
 	if (rc != 1)
 		return errinfo_set(ei, ERR_UNAVAILABLE, "database unreadable: %s",
 				   ei ? ei->message : "");
