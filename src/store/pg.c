@@ -324,9 +324,12 @@ static int health(void *handle, struct errinfo *ei)
 		rc = step(c, h, ei);
 		reset(h);
 	}
-	if (rc != 1)
-		return errinfo_set(ei, ERR_UNAVAILABLE, "database unreadable: %s",
-				   ei ? ei->message : "");
+	if (rc != 1) {
+		char why[ERRINFO_MESSAGE_MAX];
+		snprintf(why, sizeof why, "%s", ei ? ei->message : "");
+		return errinfo_set(ei, ERR_UNAVAILABLE, "database unreadable: %.200s",
+				   why);
+	}
 	return 0;
 }
 
