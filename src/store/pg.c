@@ -170,17 +170,54 @@ static int exec(void *handle, const char *sql, struct errinfo *ei)
 			return rc;
 	res = PQexec(c->pg, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    PQresultStatus(res) != PGRES_TUPLES_OK &&
+	    PQstatus(c->pg) != CONNECTION_OK && strcmp(sql, "BEGIN") == 0) {
+		/* A pooled connection that died while idle: BEGIN changed
+		 * nothing, so reconnect and try once more. */
+		PQclear(res);
+		res = NULL;
+		if (!ensure_connected(c, NULL))
+			res = PQexec(c->pg, sql);
+	}
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
 	    PQresultStatus(res) != PGRES_TUPLES_OK)
 		rc = fail_result(c, res, ei, "statement");
 	PQclear(res);
 	return rc;
 }
 
+/* Prepares statement id on the connection unless it already is. */
+static int prepare_named(struct pg_conn *c, enum stmt id, struct errinfo *ei)
+{
+	char name[16];
+	PGresult *res;
+	int rc;
+
+	if (c->prepared[id])
+		return 0;
+	snprintf(name, sizeof name, "s%d", (int)id);
+	res = PQprepare(c->pg, name, store_pg_sql[id], 0, NULL);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+		rc = fail_result(c, res, ei, "prepare");
+		PQclear(res);
+		return rc;
+	}
+	PQclear(res);
+	c->prepared[id] = true;
+	return 0;
+}
+
+/* True for statements that only read (SELECT, or WITH ... SELECT). */
+static bool is_read_only(const char *sql)
+{
+	return strncmp(sql, "SELECT", 6) == 0 ||
+	       (strncmp(sql, "WITH", 4) == 0 && !strstr(sql, "INSERT") &&
+		!strstr(sql, "UPDATE") && !strstr(sql, "DELETE"));
+}
+
 static int prepare(void *handle, enum stmt id, void **out, struct errinfo *ei)
 {
 	struct pg_conn *c = handle;
-	char name[16];
-	PGresult *res;
 	int rc;
 
 	if ((unsigned)id >= STMT__MAX || !store_pg_sql[id])
@@ -192,17 +229,9 @@ static int prepare(void *handle, enum stmt id, void **out, struct errinfo *ei)
 		if (rc)
 			return rc;
 	}
-	if (!c->prepared[id]) {
-		snprintf(name, sizeof name, "s%d", (int)id);
-		res = PQprepare(c->pg, name, store_pg_sql[id], 0, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			rc = fail_result(c, res, ei, "prepare");
-			PQclear(res);
-			return rc;
-		}
-		PQclear(res);
-		c->prepared[id] = true;
-	}
+	rc = prepare_named(c, id, ei);
+	if (rc)
+		return rc;
 	stmt_clear(&c->stmts[id]);
 	*out = &c->stmts[id];
 	return 0;
@@ -256,9 +285,24 @@ static int step(void *handle, void *h, struct errinfo *ei)
 	char name[16];
 
 	if (!s->res) {
+		bool idle = PQtransactionStatus(c->pg) == PQTRANS_IDLE;
 		snprintf(name, sizeof name, "s%d", (int)s->id);
 		s->res = PQexecPrepared(c->pg, name, s->nparams, s->values,
 					NULL, NULL, 0);
+		if (PQresultStatus(s->res) != PGRES_TUPLES_OK &&
+		    PQresultStatus(s->res) != PGRES_COMMAND_OK &&
+		    idle && PQstatus(c->pg) != CONNECTION_OK &&
+		    is_read_only(store_pg_sql[s->id])) {
+			/* A pooled connection that died while idle: a read
+			 * outside a transaction is safe to repeat once on a
+			 * fresh connection.  Writes are never repeated. */
+			PQclear(s->res);
+			s->res = NULL;
+			if (!ensure_connected(c, NULL) &&
+			    prepare_named(c, s->id, NULL) == 0)
+				s->res = PQexecPrepared(c->pg, name, s->nparams,
+							s->values, NULL, NULL, 0);
+		}
 		if (PQresultStatus(s->res) != PGRES_TUPLES_OK &&
 		    PQresultStatus(s->res) != PGRES_COMMAND_OK) {
 			int rc = fail_result(c, s->res, ei, "query");
