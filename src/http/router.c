@@ -202,6 +202,10 @@ int router_check(const struct route *table, size_t n, struct errinfo *ei)
 			return errinfo_set(ei, ERR_INVALID,
 				"route %s %s: no role stated",
 				METHOD_NAMES[table[i].method], pat);
+		if ((table[i].flags & ROUTE_ANON) &&
+		    table[i].role != ROLE_PUBLIC)
+			return errinfo_set(ei, ERR_INVALID,
+				"route %s: anonymous but not public", pat);
 		if ((table[i].scope == SCOPE_ORG ||
 		     table[i].scope == SCOPE_SERVICE) &&
 		    !strstr(pat, "{id}"))

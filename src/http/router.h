@@ -26,6 +26,9 @@ enum route_flags {
 	ROUTE_BODY_FORM = 1 << 3, /* body parsed as a URL-encoded form */
 	ROUTE_NO_CSRF = 1 << 4,   /* unsafe method exempt from the CSRF check
 				     (public endpoints without cookies) */
+	ROUTE_ANON = 1 << 5,      /* public and never needs to know who asks:
+				     no session or token lookup (files,
+				     health checks) */
 };
 
 /* Where the organization a scoped route acts on comes from. */

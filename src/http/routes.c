@@ -17,7 +17,8 @@ enum { CSP_REPORT_LIMIT = 16 * 1024, FORM_LIMIT = 64 * 1024 };
 const struct route routes[] = {
 	/* Public pages and files */
 	{ HTTP_GET, "/", page_home, ROLE_PUBLIC, SCOPE_NONE, PAGE, 0 },
-	{ HTTP_GET, "/static/{path...}", static_serve, ROLE_PUBLIC, SCOPE_NONE, PAGE, 0 },
+	{ HTTP_GET, "/static/{path...}", static_serve, ROLE_PUBLIC, SCOPE_NONE,
+	  PAGE | ROUTE_ANON, 0 },
 	{ HTTP_GET, "/login", page_login, ROLE_PUBLIC, SCOPE_NONE, PAGE, 0 },
 	/* Sign-in checks its own double-submit token (it may come from
 	 * someone signed in as somebody else). */
@@ -55,11 +56,12 @@ const struct route routes[] = {
 	{ HTTP_GET, "/admin/audit", page_audit, ROLE_ADMIN, SCOPE_NONE, PAGE, 0 },
 
 	/* Service health */
-	{ HTTP_GET, "/healthz", api_healthz, ROLE_PUBLIC, SCOPE_NONE, API, 0 },
+	{ HTTP_GET, "/healthz", api_healthz, ROLE_PUBLIC, SCOPE_NONE,
+	  API | ROUTE_ANON, 0 },
 
 	/* API v1 */
 	{ HTTP_POST, "/api/v1/csp-reports", api_csp_report, ROLE_PUBLIC, SCOPE_NONE,
-	  API_BODY | ROUTE_NO_CSRF, CSP_REPORT_LIMIT },
+	  API_BODY | ROUTE_NO_CSRF | ROUTE_ANON, CSP_REPORT_LIMIT },
 	{ HTTP_GET, "/api/v1/me", api_me, ROLE_SIGNED_IN, SCOPE_NONE, API, 0 },
 	{ HTTP_GET, "/api/v1/orgs", api_orgs_list, ROLE_VIEWER, SCOPE_NONE, API, 0 },
 	{ HTTP_POST, "/api/v1/orgs", api_org_create, ROLE_ANALYST, SCOPE_BODY_PARENT, API_BODY, 0 },

@@ -212,7 +212,7 @@ static void dispatch(struct req *r, struct resp *w, int early)
 	int rc = early;
 
 	auth_client(r);
-	if (!rc)
+	if (!rc && !(r->route->flags & ROUTE_ANON))
 		rc = auth_identify(r);
 	if (!rc)
 		rc = auth_require_signed_in(r);
