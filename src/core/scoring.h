@@ -65,7 +65,8 @@ void score_indicator(const struct score_input *in, struct indicator_result *out)
  * targets holds one target per function (0: the function's default, else
  * the model's 3, clamped to 1..nlevels); NULL means all defaults.  Result
  * arrays come from arena a.  Returns 0, or ERR_NOMEM, or ERR_INVALID when
- * the model has no levels or more than MODEL_LEVELS_MAX. */
+ * the model has no levels or more than MODEL_LEVELS_MAX, an indicator's
+ * level is outside 2..nlevels, or model, result or inputs are missing. */
 int score_assessment(const struct model *m, const struct score_input *inputs,
 		     const int *targets, struct arena *a,
 		     struct assessment_result *out);

@@ -247,12 +247,15 @@ static void test_newer_database_refused(void **state)
 			 known + 1);
 }
 
-static void test_postgres_url_refused(void **state)
+/* PostgreSQL URLs go to the PostgreSQL engine, which refuses a server that
+ * is not there with ERR_UNAVAILABLE and a message naming PostgreSQL (never
+ * by opening a SQLite file of that name). */
+static void test_postgres_url_unreachable(void **state)
 {
 	static const char *const urls[] = {
-		"postgresql://x/y",
-		"postgres://user@host/db",
-		"host=localhost dbname=cxm",
+		"postgresql://cxm@127.0.0.1:1/y?connect_timeout=2",
+		"postgres://user@127.0.0.1:1/db?connect_timeout=2",
+		"host=127.0.0.1 port=1 dbname=cxm connect_timeout=2",
 	};
 	struct store *s;
 	struct errinfo ei;
@@ -262,10 +265,11 @@ static void test_postgres_url_refused(void **state)
 	for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
 		s = (struct store *)&ei;
 		errinfo_clear(&ei);
-		assert_int_equal(store_open(urls[i], 1, &s, &ei), ERR_INVALID);
+		assert_int_equal(store_open(urls[i], 1, &s, &ei), ERR_UNAVAILABLE);
 		assert_null(s);
-		assert_int_equal(ei.code, ERR_INVALID);
+		assert_int_equal(ei.code, ERR_UNAVAILABLE);
 		assert_non_null(strstr(ei.message, "PostgreSQL"));
+		assert_true(store_is_postgres_url(urls[i]));
 	}
 }
 
@@ -441,7 +445,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_fresh_then_noop),
 		cmocka_unit_test(test_health),
 		cmocka_unit_test(test_newer_database_refused),
-		cmocka_unit_test(test_postgres_url_refused),
+		cmocka_unit_test(test_postgres_url_unreachable),
 		cmocka_unit_test(test_bad_paths),
 		cmocka_unit_test(test_tx_rollback_leaves_nothing),
 		cmocka_unit_test(test_release_rolls_back),
