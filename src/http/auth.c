@@ -71,28 +71,37 @@ void auth_client(struct req *r)
 	/* The rightmost address that is not one of our proxies is the
 	 * client; anything left of it could be forged. */
 	{
-		char *copy = arena_strdup(&r->arena, xff), *parts[32], *tok, *save;
+		/* Walk from the right, entry by entry, however long the
+		 * header is: the entries a client wrote come first. */
+		const char *end = xff + strlen(xff), *start;
 		unsigned char tmp[16];
-		size_t n = 0;
+		char one[INET6_ADDRSTRLEN + 1];
 
-		if (!copy)
-			return;
-		for (tok = strtok_r(copy, ",", &save); tok && n < 32;
-		     tok = strtok_r(NULL, ",", &save)) {
-			size_t len;
-			while (*tok == ' ')
-				tok++;
-			len = strlen(tok);
-			while (len && tok[len - 1] == ' ')
-				tok[--len] = '\0';
-			parts[n++] = tok;
-		}
-		while (n--) {
-			if (cidr_list_match(trusted, parts[n]))
+		while (end > xff) {
+			size_t n;
+			start = end;
+			while (start > xff && start[-1] != ',')
+				start--;
+			n = (size_t)(end - start);
+			end = start > xff ? start - 1 : xff;
+			while (n && *start == ' ') {
+				start++;
+				n--;
+			}
+			while (n && start[n - 1] == ' ')
+				n--;
+			if (n == 0 || n >= sizeof one) {
+				if (n)
+					return; /* not an address: stop, keep the peer */
 				continue;
-			if (inet_pton(AF_INET, parts[n], tmp) == 1 ||
-			    inet_pton(AF_INET6, parts[n], tmp) == 1)
-				r->client = parts[n];
+			}
+			memcpy(one, start, n);
+			one[n] = '\0';
+			if (cidr_list_match(trusted, one))
+				continue;
+			if (inet_pton(AF_INET, one, tmp) == 1 ||
+			    inet_pton(AF_INET6, one, tmp) == 1)
+				r->client = arena_strdup(&r->arena, one) ?: r->client;
 			return;
 		}
 	}

@@ -482,6 +482,12 @@ int server_run(struct app *app, struct errinfo *ei)
 		"in-flight request(s)", sig == SIGINT ? "SIGINT" : "SIGTERM",
 		atomic_load(&srv.inflight));
 	lsock = MHD_quiesce_daemon(srv.daemon);
+	/* Closing the listening socket now makes new connections fail at
+	 * once, so a load balancer moves on instead of waiting. */
+	if (lsock != MHD_INVALID_SOCKET) {
+		close(lsock);
+		lsock = MHD_INVALID_SOCKET;
+	}
 	/* Event streams never end by themselves: end them first. */
 	events_close(app->events);
 	wait_for_inflight(&srv, cfg->shutdown_grace);
