@@ -45,6 +45,10 @@ int cli_fail(const struct errinfo *ei);
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* db as it may be printed: a password in a URL or conninfo becomes ***.
+ * Writes into out (cap bytes) and returns it. */
+const char *cli_db_label(const char *db, char *out, size_t cap);
+
 /* Fills cfg from defaults and the environment (CXM_DB, CXM_LISTEN, ...).
  * Returns 0 or an exit status after printing the error. */
 int cli_config_from_env(struct config *cfg);

@@ -87,3 +87,26 @@ int cli_parse_options(int argc, char **argv, struct config *cfg,
 				       argv[optind]);
 	return 0;
 }
+
+const char *cli_db_label(const char *db, char *out, size_t cap)
+{
+	const char *scheme = strstr(db, "://"), *at, *colon, *pw;
+	size_t n;
+
+	snprintf(out, cap, "%s", db);
+	if (scheme) {
+		/* postgresql://user:secret@host/... */
+		at = strchr(scheme + 3, '@');
+		colon = strchr(scheme + 3, ':');
+		if (at && colon && colon < at) {
+			n = (size_t)(colon - db) + 1;
+			snprintf(out, cap, "%.*s***%s", (int)n, db, at);
+		}
+	} else if ((pw = strstr(db, "password=")) != NULL) {
+		/* conninfo: ... password=secret ... */
+		const char *end = strchr(pw, ' ');
+		n = (size_t)(pw - db) + strlen("password=");
+		snprintf(out, cap, "%.*s***%s", (int)n, db, end ? end : "");
+	}
+	return out;
+}

@@ -80,7 +80,11 @@ static int copy(int argc, char **argv)
 		rc = cli_fail(&ei);
 		goto out;
 	}
-	printf("Copied %s to %s; rows match in every table:\n", from, to);
+	{
+		char a[CONFIG_PATH_MAX], b[CONFIG_PATH_MAX];
+		printf("Copied %s to %s; rows match in every table:\n",
+		       cli_db_label(from, a, sizeof a), cli_db_label(to, b, sizeof b));
+	}
 	for (i = 0; i < STORE_COPY_TABLES; i++)
 		printf("  %-15s %lld\n", counts[i].table, (long long)counts[i].target);
 out:
@@ -147,6 +151,10 @@ int cli_backup(int argc, char **argv)
 		return cli_fail(&ei);
 	}
 	store_close(s);
-	printf("Backed up %s to %s.\n", cfg.db, file);
+	{
+		char a[CONFIG_PATH_MAX];
+		printf("Backed up %s to %s.\n", cli_db_label(cfg.db, a, sizeof a),
+		       file);
+	}
 	return CLI_OK;
 }

@@ -24,6 +24,7 @@ int cli_init(int argc, char **argv)
 {
 	static const char *const allowed[] = { "db", NULL };
 	bool demo = false;
+	char label[CONFIG_PATH_MAX];
 	int i, n = 0;
 	struct config cfg;
 	struct store *store = NULL;
@@ -55,11 +56,12 @@ int cli_init(int argc, char **argv)
 		store_close(store);
 		return cli_fail(&ei);
 	}
+	cli_db_label(cfg.db, label, sizeof label);
 	if (rep.from_version == rep.to_version)
-		printf("%s is up to date (schema version %d).\n", cfg.db,
+		printf("%s is up to date (schema version %d).\n", label,
 		       rep.to_version);
 	else
-		printf("%s upgraded from schema version %d to %d.\n", cfg.db,
+		printf("%s upgraded from schema version %d to %d.\n", label,
 		       rep.from_version, rep.to_version);
 	rc = demo ? cli_demo_load(store) : CLI_OK;
 	store_close(store);

@@ -55,7 +55,8 @@ const char *http_status_text(int status)
  * 500s never show internal text. */
 static const char *public_message(const struct req *r, int status)
 {
-	if (status != 500 && r->err.message[0] &&
+	/* 500s and 503s never show internal text (it is in the log). */
+	if (status != 500 && status != 503 && r->err.message[0] &&
 	    utf8_valid_text(r->err.message, strlen(r->err.message)))
 		return r->err.message;
 	switch (status) {
@@ -117,6 +118,9 @@ void http_render_error(struct req *r, struct resp *w, int err)
 	int status = http_status_for_err(err);
 	const char *msg = public_message(r, status);
 
+	if (status == 503)
+		log_msg(LOG_WARN, "%s %s unavailable: %s", r->method_name,
+			r->path, r->err.message[0] ? r->err.message : "-");
 	if (status == 500)
 		log_msg(LOG_ERROR, "%s %s failed: %s (%s)", r->method_name,
 			r->path, r->err.message[0] ? r->err.message : "-",

@@ -230,6 +230,14 @@ static int prepare(void *handle, enum stmt id, void **out, struct errinfo *ei)
 			return rc;
 	}
 	rc = prepare_named(c, id, ei);
+	if (rc && PQstatus(c->pg) != CONNECTION_OK &&
+	    PQtransactionStatus(c->pg) != PQTRANS_INTRANS &&
+	    PQtransactionStatus(c->pg) != PQTRANS_INERROR) {
+		/* The pooled connection died while idle (a restart or a
+		 * failover): preparing changes nothing, so reconnect once. */
+		if (ensure_connected(c, NULL) == 0)
+			rc = prepare_named(c, id, ei);
+	}
 	if (rc)
 		return rc;
 	stmt_clear(&c->stmts[id]);
