@@ -4,19 +4,7 @@
  * "C" collation so both engines sort alike. */
 #include "engine.h"
 
-#define ORG_COLS "o.id, coalesce(o.parent_id, 0), o.name, o.short_name, o.kind, " \
-	"o.created_at, o.updated_at"
-#define SERVICE_COLS "s.id, s.org_id, s.name, s.description, s.channels, s.hisp, " \
-	"coalesce(s.annual_customers, -1), o.name, s.created_at, s.updated_at"
-#define USER_COLS "u.id, u.email, u.name, u.password_hash, u.is_admin, u.created_at"
-#define TOKEN_COLS "t.id, t.user_id, t.name, u.email, t.created_at, " \
-	"coalesce(t.expires_at, 0), coalesce(t.last_used_at, 0), coalesce(t.revoked_at, 0)"
-
-/* Organizations granted to user $1 and everything beneath them. */
-#define VISIBLE_ORGS(param) \
-	"WITH RECURSIVE visible(id) AS (" \
-	" SELECT org_id FROM grants WHERE user_id = " param \
-	" UNION SELECT c.id FROM orgs c JOIN visible v ON c.parent_id = v.id) "
+#include "sql-cols.h"
 
 const char *const store_pg_sql[STMT__MAX] = {
 	[STMT_MIGRATIONS_TABLE] =
