@@ -3,7 +3,7 @@
 
 CC      := gcc
 FUZZCC  := clang
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium libpq libfyaml
 VERSION := $(shell cat VERSION)
 
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow
@@ -128,7 +128,7 @@ unit: $(UNIT_BIN)
 
 # --- fuzz targets (libFuzzer) --------------------------------------------
 FUZZ_CFLAGS := -std=c11 -g -O1 $(CPPFLAGS_ALL) $(PKG_CFLAGS) \
-               -fsanitize=fuzzer-no-link,address,undefined
+               -fsanitize=fuzzer-no-link,address,undefined -MMD -MP
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)

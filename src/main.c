@@ -20,6 +20,7 @@ static const struct command COMMANDS[] = {
 	{ "routes", cli_routes, "list every route with the role it needs" },
 	{ "db", cli_db, "copy a whole database between SQLite and PostgreSQL" },
 	{ "backup", cli_backup, "write a consistent copy of a SQLite database" },
+	{ "model", cli_model, "validate maturity model files" },
 };
 
 static void usage(FILE *out)

@@ -20,6 +20,7 @@ int cli_token(int argc, char **argv);
 int cli_routes(int argc, char **argv);
 int cli_db(int argc, char **argv);
 int cli_backup(int argc, char **argv);
+int cli_model(int argc, char **argv);
 
 struct store;
 struct actor;

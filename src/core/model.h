@@ -1,6 +1,6 @@
 /* model.h: a maturity model in memory: levels, answer scales, functions with
  * their indicators and tactics, and the scoring rules (the file format is in
- * docs/model-format.md, to come with the loader). */
+ * docs/model-format.md; core/model-load.h reads it). */
 #ifndef CXM_MODEL_H
 #define CXM_MODEL_H
 
@@ -56,6 +56,14 @@ struct model_function {
 	size_t ntactics;
 };
 
+/* One entry of a level's crosswalk: the level another model gives it
+ * (level 3, "gsa" -> "Strategic").  Kept outside model_level so that
+ * level initializers stay short. */
+struct model_crosswalk {
+	int level;                   /* 1..nlevels */
+	const char *system, *value;
+};
+
 struct model {
 	const char *id, *version, *title, *description, *source, *license;
 	const struct model_level *levels;
@@ -67,6 +75,10 @@ struct model {
 	enum model_method method;
 	double threshold;            /* gated: a level passes at >= this */
 	enum model_overall overall;
+	const struct model_crosswalk *crosswalk; /* level by level, in file order */
+	size_t ncrosswalk;
+	const char *const *languages; /* keys of `translations` (not applied yet) */
+	size_t nlanguages;
 };
 
 #endif
