@@ -100,8 +100,11 @@ void auth_client(struct req *r)
 			if (cidr_list_match(trusted, one))
 				continue;
 			if (inet_pton(AF_INET, one, tmp) == 1 ||
-			    inet_pton(AF_INET6, one, tmp) == 1)
-				r->client = arena_strdup(&r->arena, one) ?: r->client;
+			    inet_pton(AF_INET6, one, tmp) == 1) {
+				const char *copy = arena_strdup(&r->arena, one);
+				if (copy)
+					r->client = copy;
+			}
 			return;
 		}
 	}
