@@ -1,24 +1,44 @@
-/* model.c: `cxm model validate FILE...`: checks maturity model files. */
+/* model.c: `cxm model validate|import|list|show|export`: checks maturity
+ * model files and manages the immutable model versions in the database. */
 #include "cli.h"
 
 #include "core/model-load.h"
+#include "ops/ops.h"
+#include "store/models.h"
+#include "store/store.h"
 #include "util/arena.h"
 
 #include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *out)
 {
 	fputs("Usage: cxm model validate FILE...\n"
+	      "       cxm model import FILE [--db PATH]\n"
+	      "       cxm model list [--db PATH]\n"
+	      "       cxm model show ID[@VERSION] [--db PATH]\n"
+	      "       cxm model export ID[@VERSION] [--format yaml|json] [--db PATH]\n"
 	      "\n"
 	      "validate checks each maturity model file (YAML, see\n"
 	      "docs/model-format.md) and prints every problem as\n"
 	      "FILE:LINE:COLUMN: message on stderr, or 'FILE: ok (ID@VERSION, N\n"
-	      "functions, M indicators)' on stdout.  Exit status: 0 when every\n"
-	      "file is valid, 1 when any is not, 2 on a usage error.\n"
+	      "functions, M indicators)' on stdout.\n"
 	      "\n"
-	      "Subcommands: validate\n", out);
+	      "import stores a valid model file in the database as version\n"
+	      "ID@VERSION.  Stored versions never change: importing the same file\n"
+	      "again does nothing, a different file with the same id and version\n"
+	      "is refused (give it a new version).\n"
+	      "list prints every stored version; show outlines one; export prints\n"
+	      "it as imported (yaml, the default) or as JSON.  Without @VERSION,\n"
+	      "show and export use the highest version.\n"
+	      "\n"
+	      "Exit status: 0 on success, 1 when a file is invalid or a model is\n"
+	      "missing or conflicts, 2 on a usage error.\n"
+	      "\n"
+	      "Subcommands: validate, import, list, show, export\n", out);
 }
 
 /* Reads path whole (at most MODEL_TEXT_MAX + 1 bytes) into a malloc'd
@@ -50,6 +70,23 @@ static int read_file(const char *path, char **text, size_t *len)
 	return 0;
 }
 
+/* Prints every problem of a refused model file as FILE:LINE:COLUMN. */
+static void print_problems(const char *path, const struct errinfo *ei)
+{
+	size_t i;
+
+	for (i = 0; i < ei->ndetails; i++) {
+		const struct errdetail *d = &ei->details[i];
+		fprintf(stderr, "%s:%d:%d: %s%s%s\n", path, d->line, d->column,
+			d->field, d->field[0] ? ": " : "", d->message);
+	}
+	if (ei->dropped_details)
+		fprintf(stderr, "%s: and %zu more problems\n", path,
+			ei->dropped_details);
+	if (ei->ndetails == 0)
+		fprintf(stderr, "%s: %s\n", path, ei->message);
+}
+
 /* Validates one file, printing its result; true when it is valid. */
 static bool validate_one(const char *path, struct errinfo *ei)
 {
@@ -79,17 +116,470 @@ static bool validate_one(const char *path, struct errinfo *ei)
 		return true;
 	}
 	arena_release(&a);
-	for (i = 0; i < ei->ndetails; i++) {
-		const struct errdetail *d = &ei->details[i];
-		fprintf(stderr, "%s:%d:%d: %s%s%s\n", path, d->line, d->column,
-			d->field, d->field[0] ? ": " : "", d->message);
-	}
-	if (ei->dropped_details)
-		fprintf(stderr, "%s: and %zu more problems\n", path,
-			ei->dropped_details);
-	if (ei->ndetails == 0)
-		fprintf(stderr, "%s: %s\n", path, ei->message);
+	print_problems(path, ei);
 	return false;
+}
+
+/* --- the stored versions ------------------------------------------------ */
+
+struct db_opts {
+	const char *format;          /* export: yaml (NULL) or json */
+	const char *arg;             /* FILE or ID[@VERSION] */
+	int help;
+};
+
+/* Parses the options of import, list, show and export (argv[0] is the
+ * subcommand) into cfg and o.  0 or an exit status. */
+static int parse_db(int argc, char **argv, struct config *cfg,
+		    struct db_opts *o)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool export = strcmp(argv[0], "export") == 0;
+	bool list = strcmp(argv[0], "list") == 0;
+	struct errinfo ei;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			errinfo_clear(&ei);
+			if (config_set(cfg, "db", optarg, &ei)) {
+				fprintf(stderr, "cxm: %s\n", ei.message);
+				return CLI_USAGE;
+			}
+			break;
+		case 'f':
+			if (!export)
+				return cli_usage_error("model",
+					"--format is an option of export only");
+			if (strcmp(optarg, "yaml") && strcmp(optarg, "json"))
+				return cli_usage_error("model",
+					"--format must be yaml or json (not '%s')",
+					optarg);
+			o->format = optarg;
+			break;
+		case 'h': o->help = 1; return 0;
+		default:
+			return cli_usage_error("model",
+					       "unknown or incomplete option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (!list) {
+		if (optind >= argc)
+			return cli_usage_error("model", "%s needs %s", argv[0],
+				strcmp(argv[0], "import") == 0 ? "a FILE"
+							       : "ID[@VERSION]");
+		o->arg = argv[optind++];
+	}
+	if (optind < argc)
+		return cli_usage_error("model", "unexpected argument '%s'",
+				       argv[optind]);
+	return 0;
+}
+
+static int cmd_import(struct store *s, const char *path)
+{
+	struct store_conn *c;
+	struct errinfo *ei;
+	const char *id = NULL, *version = NULL;
+	struct actor who;
+	char label[128];
+	struct arena a;
+	bool already = false;
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	rc = read_file(path, &text, &len);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", path,
+			rc == ERR_NOMEM ? "out of memory" : strerror(errno));
+		return CLI_USER_ERROR;
+	}
+	ei = malloc(sizeof *ei);
+	if (!ei) {
+		free(text);
+		fputs("cxm: out of memory\n", stderr);
+		return CLI_USER_ERROR;
+	}
+	errinfo_clear(ei);
+	cli_actor(&who, label, sizeof label);
+	arena_init(&a, 64u << 20);
+	c = store_acquire(s);
+	rc = ops_model_import(c, &who, path, text, len, &a, &id, &version,
+			      &already, ei);
+	store_release(c);
+	free(text);
+	if (rc == 0)
+		printf(already ? "%s@%s is already imported (identical)\n"
+			       : "Imported %s@%s\n", id, version);
+	else if (rc == ERR_INVALID || rc == ERR_TOO_LARGE)
+		print_problems(path, ei);
+	else
+		fprintf(stderr, "cxm: %s\n", ei->message);
+	arena_release(&a);
+	free(ei);
+	return rc ? CLI_USER_ERROR : CLI_OK;
+}
+
+static int cmd_list(struct store *s)
+{
+	struct store_conn *c = store_acquire(s);
+	struct stored_model *m;
+	struct errinfo ei;
+	struct arena a;
+	size_t n, i;
+	int rc;
+
+	errinfo_clear(&ei);
+	arena_init(&a, 0);
+	rc = store_model_list(c, &a, &m, &n, &ei);
+	store_release(c);
+	if (rc) {
+		arena_release(&a);
+		return cli_fail(&ei);
+	}
+	printf("%-20s %-10s %-40s %9s %10s  %s\n", "ID", "VERSION", "TITLE",
+	       "FUNCTIONS", "INDICATORS", "IMPORTED");
+	for (i = 0; i < n; i++)
+		printf("%-20s %-10s %-40s %9lld %10lld  %s\n", m[i].id,
+		       m[i].version, m[i].title, (long long)m[i].nfunctions,
+		       (long long)m[i].nindicators, m[i].imported_at);
+	if (n == 0)
+		puts("(no models; add one with cxm model import FILE)");
+	arena_release(&a);
+	return CLI_OK;
+}
+
+/* Parses MAJOR.MINOR.PATCH (anything after PATCH is ignored); false when
+ * version does not start that way. */
+static bool semver_parse(const char *v, unsigned long long part[3])
+{
+	char *end;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (*v < '0' || *v > '9')
+			return false;
+		errno = 0;
+		part[i] = strtoull(v, &end, 10);
+		if (errno)
+			return false;
+		v = end;
+		if (i < 2) {
+			if (*v != '.')
+				return false;
+			v++;
+		}
+	}
+	return true;
+}
+
+/* < 0, 0, > 0 as version a is lower, equal or higher than b: numerically
+ * by MAJOR.MINOR.PATCH, byte order as a fallback. */
+static int semver_cmp(const char *a, const char *b)
+{
+	unsigned long long pa[3], pb[3];
+	int i;
+
+	if (semver_parse(a, pa) && semver_parse(b, pb)) {
+		for (i = 0; i < 3; i++)
+			if (pa[i] != pb[i])
+				return pa[i] < pb[i] ? -1 : 1;
+	}
+	return strcmp(a, b);
+}
+
+/* Loads spec (ID or ID@VERSION; the highest version when there is none)
+ * into *m and parses it into *model.  0 or an exit status after printing
+ * the error. */
+static int find_model(struct store *s, struct arena *a, const char *spec,
+		      struct stored_model *m, struct model *model)
+{
+	struct store_conn *c = store_acquire(s);
+	const char *at = strchr(spec, '@'), *version = NULL;
+	struct stored_model *all;
+	struct errinfo *ei = malloc(sizeof *ei);
+	char *id;
+	size_t n, i;
+	int rc;
+
+	if (!ei) {
+		store_release(c);
+		fputs("cxm: out of memory\n", stderr);
+		return CLI_USER_ERROR;
+	}
+	errinfo_clear(ei);
+	id = at ? arena_strndup(a, spec, (size_t)(at - spec))
+		: arena_strdup(a, spec);
+	if (!id) {
+		rc = errinfo_set(ei, ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (at) {
+		version = at + 1;
+	} else {
+		rc = store_model_list(c, a, &all, &n, ei);
+		if (rc)
+			goto out;
+		for (i = 0; i < n; i++)
+			if (strcmp(all[i].id, id) == 0 &&
+			    (!version || semver_cmp(all[i].version, version) > 0))
+				version = all[i].version;
+		if (!version) {
+			rc = errinfo_set(ei, ERR_NOTFOUND,
+					 "no model '%.64s' is imported (see cxm model list)",
+					 id);
+			goto out;
+		}
+	}
+	rc = store_model_get(c, a, id, version, m, ei);
+	if (rc == ERR_NOTFOUND)
+		errinfo_set(ei, rc, "no model %.64s@%.64s is imported "
+			    "(see cxm model list)", id, version);
+	if (!rc)
+		rc = model_load(spec, m->content, strlen(m->content), a, model, ei);
+out:
+	store_release(c);
+	if (rc) {
+		fprintf(stderr, "cxm: %s\n", ei->message);
+		rc = CLI_USER_ERROR;
+	}
+	free(ei);
+	return rc;
+}
+
+static const char *const PHASES[] = { "ready", "set", "grow" };
+
+static int cmd_show(struct store *s, const char *spec)
+{
+	struct stored_model sm;
+	struct model m;
+	struct arena a;
+	size_t i, j;
+	int rc, l, count;
+
+	arena_init(&a, 64u << 20);
+	rc = find_model(s, &a, spec, &sm, &m);
+	if (rc) {
+		arena_release(&a);
+		return rc;
+	}
+	printf("%s\n", m.title);
+	printf("  id:       %s\n", m.id);
+	printf("  version:  %s\n", m.version);
+	printf("  imported: %s\n", sm.imported_at);
+	printf("  sha256:   %s\n", sm.sha256);
+	printf("\nLevels:\n");
+	for (l = 0; l < m.nlevels; l++)
+		printf("  %d %s\n", m.levels[l].n, m.levels[l].name);
+	printf("\nFunctions (%zu, %lld indicators):\n", m.nfunctions,
+	       (long long)sm.nindicators);
+	for (i = 0; i < m.nfunctions; i++) {
+		const struct model_function *f = &m.functions[i];
+
+		printf("  %s: %s (%zu indicator%s", f->key, f->name,
+		       f->nindicators, f->nindicators == 1 ? "" : "s");
+		for (l = 2; l <= m.nlevels; l++) {
+			count = 0;
+			for (j = 0; j < f->nindicators; j++)
+				if (f->indicators[j].level == l)
+					count++;
+			printf("%s level %d: %d", l == 2 ? ";" : ",", l, count);
+		}
+		printf(")\n");
+	}
+	arena_release(&a);
+	return CLI_OK;
+}
+
+static json_t *text_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *model_json(const struct model *m)
+{
+	json_t *root = json_object(), *levels = json_array(),
+	       *scales = json_array(), *functions = json_array(), *arr;
+	static const char *const METHODS[] = { "gated", "average" };
+	static const char *const OVERALL[] = { "min", "mean", "median" };
+	size_t i, j, k;
+	int l;
+
+	if (!root || !levels || !scales || !functions) {
+		json_decref(root);
+		json_decref(levels);
+		json_decref(scales);
+		json_decref(functions);
+		return NULL;
+	}
+	json_object_set_new(root, "id", json_string(m->id));
+	json_object_set_new(root, "version", json_string(m->version));
+	json_object_set_new(root, "title", json_string(m->title));
+	json_object_set_new(root, "description", text_or_null(m->description));
+	json_object_set_new(root, "source", text_or_null(m->source));
+	json_object_set_new(root, "license", text_or_null(m->license));
+	for (l = 0; l < m->nlevels; l++) {
+		const struct model_level *lv = &m->levels[l];
+		json_t *cw = json_object();
+
+		for (k = 0; cw && k < m->ncrosswalk; k++)
+			if (m->crosswalk[k].level == lv->n)
+				json_object_set_new(cw, m->crosswalk[k].system,
+						    json_string(m->crosswalk[k].value));
+		json_array_append_new(levels,
+			json_pack("{s:i, s:s, s:s, s:s, s:o}", "n", lv->n,
+				  "key", lv->key, "name", lv->name,
+				  "summary", lv->summary,
+				  "crosswalk", cw ? cw : json_object()));
+	}
+	json_object_set_new(root, "levels", levels);
+	for (i = 0; i < m->nscales; i++) {
+		const struct model_scale *sc = &m->scales[i];
+
+		arr = json_array();
+		for (j = 0; arr && j < sc->noptions; j++)
+			json_array_append_new(arr,
+				json_pack("{s:s, s:s, s:f}",
+					  "value", sc->options[j].value,
+					  "label", sc->options[j].label,
+					  "weight", sc->options[j].weight));
+		json_array_append_new(scales,
+			json_pack("{s:s, s:o}", "key", sc->key,
+				  "options", arr ? arr : json_array()));
+	}
+	json_object_set_new(root, "scales", scales);
+	for (i = 0; i < m->nfunctions; i++) {
+		const struct model_function *f = &m->functions[i];
+		json_t *fn, *descs = json_array(), *inds = json_array(),
+		       *tacs = json_array();
+
+		for (l = 0; descs && l < m->nlevels; l++)
+			json_array_append_new(descs,
+				text_or_null(f->level_descriptions ?
+					     f->level_descriptions[l] : NULL));
+		for (j = 0; inds && j < f->nindicators; j++) {
+			const struct model_indicator *in = &f->indicators[j];
+
+			json_array_append_new(inds,
+				json_pack("{s:s, s:i, s:s, s:o, s:o, s:o}",
+					  "key", in->key, "level", in->level,
+					  "text", in->text,
+					  "help", text_or_null(in->help),
+					  "evidence_hint",
+					  text_or_null(in->evidence_hint),
+					  "scale", text_or_null(in->scale ?
+							in->scale->key : NULL)));
+		}
+		for (j = 0; tacs && j < f->ntactics; j++) {
+			const struct model_tactic *t = &f->tactics[j];
+
+			arr = json_array();
+			for (k = 0; arr && k < t->nresources; k++)
+				json_array_append_new(arr,
+					json_string(t->resources[k]));
+			json_array_append_new(tacs,
+				json_pack("{s:i, s:i, s:s, s:s, s:o}",
+					  "from_level", t->from_level,
+					  "to_level", t->to_level,
+					  "phase", PHASES[t->phase],
+					  "text", t->text,
+					  "resources", arr ? arr : json_array()));
+		}
+		fn = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
+			       "key", f->key, "name", f->name,
+			       "summary", f->summary,
+			       "level_descriptions", descs ? descs : json_array(),
+			       "default_target",
+			       f->default_target ? json_integer(f->default_target)
+						 : json_null(),
+			       "indicators", inds ? inds : json_array(),
+			       "tactics", tacs ? tacs : json_array());
+		json_array_append_new(functions, fn);
+	}
+	json_object_set_new(root, "functions", functions);
+	json_object_set_new(root, "scoring",
+		json_pack("{s:s, s:f, s:s}", "method", METHODS[m->method],
+			  "threshold", m->threshold,
+			  "overall", OVERALL[m->overall]));
+	return root;
+}
+
+static int cmd_export(struct store *s, const char *spec, const char *format)
+{
+	struct stored_model sm;
+	struct model m;
+	struct arena a;
+	json_t *j;
+	int rc;
+
+	arena_init(&a, 64u << 20);
+	rc = find_model(s, &a, spec, &sm, &m);
+	if (rc) {
+		arena_release(&a);
+		return rc;
+	}
+	if (!format || strcmp(format, "yaml") == 0) {
+		fwrite(sm.content, 1, strlen(sm.content), stdout);
+	} else {
+		j = model_json(&m);
+		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) |
+				     JSON_PRESERVE_ORDER) != 0) {
+			fputs("cxm: out of memory\n", stderr);
+			rc = CLI_USER_ERROR;
+		} else {
+			putchar('\n');
+		}
+		json_decref(j);
+	}
+	arena_release(&a);
+	if (!rc && fflush(stdout) != 0) {
+		fprintf(stderr, "cxm: writing the model: %s\n", strerror(errno));
+		rc = CLI_USER_ERROR;
+	}
+	return rc;
+}
+
+/* import, list, show and export: argv[0] is the subcommand. */
+static int model_db(int argc, char **argv)
+{
+	struct config cfg;
+	struct db_opts o;
+	struct store *s = NULL;
+	int rc;
+
+	rc = cli_config_from_env(&cfg);
+	if (!rc)
+		rc = parse_db(argc, argv, &cfg, &o);
+	if (rc)
+		return rc;
+	if (o.help) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	rc = cli_open_store(&cfg, &s);
+	if (rc)
+		return rc;
+	if (strcmp(argv[0], "import") == 0)
+		rc = cmd_import(s, o.arg);
+	else if (strcmp(argv[0], "list") == 0)
+		rc = cmd_list(s);
+	else if (strcmp(argv[0], "show") == 0)
+		rc = cmd_show(s, o.arg);
+	else
+		rc = cmd_export(s, o.arg, o.format);
+	store_close(s);
+	return rc;
 }
 
 int cli_model(int argc, char **argv)
@@ -107,10 +597,13 @@ int cli_model(int argc, char **argv)
 		usage(stdout);
 		return CLI_OK;
 	}
+	if (strcmp(sub, "import") == 0 || strcmp(sub, "list") == 0 ||
+	    strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0)
+		return model_db(argc - 1, argv + 1);
 	if (strcmp(sub, "validate") != 0)
 		return cli_usage_error("model",
-				       "unknown subcommand '%s' (the only one is 'validate')",
-				       sub);
+				       "unknown subcommand '%s' (one of validate, "
+				       "import, list, show, export)", sub);
 	/* Options come before "--"; everything else is a FILE. */
 	for (i = 2; i < argc; i++) {
 		if (!dashes && strcmp(argv[i], "--") == 0) {

@@ -1,7 +1,9 @@
 /* ops.c: validated, audited, all-or-nothing changes shared by UI, API and CLI. */
 #include "ops.h"
 
+#include "core/model-load.h"
 #include "store/audit.h"
+#include "store/models.h"
 #include "util/clock.h"
 #include "util/secret.h"
 
@@ -395,6 +397,67 @@ int ops_token_revoke(struct store_conn *c, const struct actor *who,
 	rc = store_token_revoke(c, id, only_user, clock_unix(), ei);
 	if (!rc)
 		rc = audit(c, who, "revoke", "token", id, NULL, ei);
+	return finish(c, rc, ei);
+}
+
+int ops_model_import(struct store_conn *c, const struct actor *who,
+		     const char *name, const char *text, size_t len,
+		     struct arena *a, const char **id, const char **version,
+		     bool *already, struct errinfo *ei)
+{
+	struct stored_model sm = { 0 }, old;
+	char sha[SECRET_HASH_TEXT];
+	struct model m;
+	char *content;
+	size_t i;
+	int rc;
+
+	*already = false;
+	rc = model_load(name, text, len, a, &m, ei);
+	if (rc)
+		return rc;
+	/* Stored as text: a NUL byte would cut it short. */
+	if (memchr(text, '\0', len)) {
+		errinfo_add(ei, "", 0, 0, "the file contains a NUL byte");
+		return errinfo_set(ei, ERR_INVALID, "the file contains a NUL byte");
+	}
+	content = arena_alloc(a, len + 1);
+	if (!content)
+		return errinfo_set(ei, ERR_NOMEM, "out of memory");
+	memcpy(content, text, len);
+	content[len] = '\0';
+	secret_sha256_hex(text, len, sha);
+	sm.id = m.id;
+	sm.version = m.version;
+	sm.title = m.title;
+	sm.content = content;
+	sm.sha256 = sha;
+	sm.nfunctions = (int64_t)m.nfunctions;
+	for (i = 0; i < m.nfunctions; i++)
+		sm.nindicators += (int64_t)m.functions[i].nindicators;
+	*id = m.id;
+	*version = m.version;
+
+	rc = store_tx_begin(c, ei);
+	if (rc)
+		return rc;
+	rc = store_model_get(c, a, m.id, m.version, &old, ei);
+	if (rc == 0) {
+		if (strcmp(old.sha256, sha) == 0)
+			*already = true;
+		else
+			rc = errinfo_set(ei, ERR_CONFLICT,
+				"model %.64s version %.64s exists with different "
+				"content; give it a new version", m.id, m.version);
+	} else if (rc == ERR_NOTFOUND) {
+		errinfo_clear(ei);
+		rc = store_model_insert(c, &sm, ei);
+		if (!rc)
+			rc = audit(c, who, "import", "model", 0,
+				   json_pack("{s:s, s:s, s:s}", "id", m.id,
+					     "version", m.version,
+					     "sha256", sha), ei);
+	}
 	return finish(c, rc, ei);
 }
 

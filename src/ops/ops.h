@@ -68,6 +68,18 @@ int ops_token_create(struct store_conn *c, const struct actor *who,
 int ops_token_revoke(struct store_conn *c, const struct actor *who,
 		     int64_t id, int64_t only_user, struct errinfo *ei);
 
+/* Imports a maturity model file (text[0..len), name for messages) as an
+ * immutable version.  ERR_INVALID with one detail per problem (line and
+ * column) when model_load refuses it.  When the same id and version are
+ * stored: identical content (same SHA-256) returns 0 with *already set,
+ * storing and auditing nothing; other content is ERR_CONFLICT.  Otherwise
+ * stores the row and its audit entry ("import", "model", {id, version}).
+ * id and version (the model's, from arena a) are set on success. */
+int ops_model_import(struct store_conn *c, const struct actor *who,
+		     const char *name, const char *text, size_t len,
+		     struct arena *a, const char **id, const char **version,
+		     bool *already, struct errinfo *ei);
+
 /* Records an event that changes no table (sign-in, sign-out). */
 int ops_audit_event(struct store_conn *c, const struct actor *who,
 		    const char *action, const char *object_type,

@@ -33,6 +33,8 @@ static const struct copy_table TABLES[STORE_COPY_TABLES] = {
 	  STMT_COPY_WRITE_LOGIN_FAILURES, STMT_COPY_COUNT_LOGIN_FAILURES },
 	{ "audit_log", 10, STMT_COPY_READ_AUDIT_LOG, STMT_COPY_WRITE_AUDIT_LOG,
 	  STMT_COPY_COUNT_AUDIT_LOG },
+	{ "models", 8, STMT_COPY_READ_MODELS, STMT_COPY_WRITE_MODELS,
+	  STMT_COPY_COUNT_MODELS },
 };
 
 static int count_rows(struct store_conn *c, enum stmt id, int64_t *n,

@@ -16,7 +16,7 @@ struct store_copy_count {
 	int64_t source, target;
 };
 
-enum { STORE_COPY_TABLES = 9 };
+enum { STORE_COPY_TABLES = 10 };
 
 /* Copies every table of `from` into `to` (both migrated to the same
  * schema version), keeping ids, in one transaction on the target; then

@@ -166,6 +166,18 @@ const char *const store_pg_sql[STMT__MAX] = {
 		" AND ($5::bigint = 0 OR id < $5::bigint)"
 		" ORDER BY id DESC LIMIT $6::bigint",
 
+	[STMT_MODEL_INSERT] =
+		"INSERT INTO models (id, version, title, content, sha256, nfunctions,"
+		" nindicators, imported_at) VALUES ($1, $2, $3, $4, $5, $6::integer,"
+		" $7::integer, $8)",
+	[STMT_MODEL_GET] =
+		"SELECT id, version, title, nfunctions, nindicators, imported_at,"
+		" content, sha256 FROM models WHERE id = $1 AND version = $2",
+	[STMT_MODEL_LIST] =
+		"SELECT id, version, title, nfunctions, nindicators, imported_at"
+		" FROM models ORDER BY id COLLATE \"C\", imported_at COLLATE \"C\","
+		" version COLLATE \"C\"",
+
 	/* cxm db copy (column lists must match copy.c) */
 	[STMT_COPY_READ_SETTINGS] = "SELECT key, value, updated_at FROM settings ORDER BY 1",
 	[STMT_COPY_WRITE_SETTINGS] = "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)",
@@ -194,6 +206,9 @@ const char *const store_pg_sql[STMT__MAX] = {
 	[STMT_COPY_READ_AUDIT_LOG] = "SELECT id, at, actor_id, actor, via, action, object_type, object_id, changes, client FROM audit_log ORDER BY 1",
 	[STMT_COPY_WRITE_AUDIT_LOG] = "INSERT INTO audit_log (id, at, actor_id, actor, via, action, object_type, object_id, changes, client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
 	[STMT_COPY_COUNT_AUDIT_LOG] = "SELECT count(*) FROM audit_log",
+	[STMT_COPY_READ_MODELS] = "SELECT id, version, title, content, sha256, nfunctions, nindicators, imported_at FROM models ORDER BY 1, 2",
+	[STMT_COPY_WRITE_MODELS] = "INSERT INTO models (id, version, title, content, sha256, nfunctions, nindicators, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	[STMT_COPY_COUNT_MODELS] = "SELECT count(*) FROM models",
 	[STMT_COPY_ORG_PARENT] = "UPDATE orgs SET parent_id = $2 WHERE id = $1",
 	[STMT_COPY_CLEAR_SETTINGS] = "DELETE FROM settings",
 	/* One channel for every event: "topic\npayload", delivered on commit. */

@@ -40,6 +40,15 @@ void secret_token_hash(const char *token, char out[SECRET_HASH_TEXT])
 	sodium_bin2hex(out, SECRET_HASH_TEXT, h, sizeof h);
 }
 
+void secret_sha256_hex(const void *data, size_t len,
+		       char out[SECRET_HASH_TEXT])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(h, (const unsigned char *)data, len);
+	sodium_bin2hex(out, SECRET_HASH_TEXT, h, sizeof h);
+}
+
 bool secret_equal(const void *a, size_t alen, const void *b, size_t blen)
 {
 	if (alen != blen)

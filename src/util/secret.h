@@ -33,6 +33,11 @@ void secret_api_token(char *out, size_t cap);
  * a stolen database still yields no usable token. */
 void secret_token_hash(const char *token, char out[SECRET_HASH_TEXT]);
 
+/* Hex SHA-256 of data[0..len) into out (lower case, NUL-terminated):
+ * content fingerprints, such as an imported model file's. */
+void secret_sha256_hex(const void *data, size_t len,
+		       char out[SECRET_HASH_TEXT]);
+
 /* Constant-time equality of two byte strings of the same length; false
  * when the lengths differ (which leaks only the length). */
 bool secret_equal(const void *a, size_t alen, const void *b, size_t blen);
