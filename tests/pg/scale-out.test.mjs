@@ -239,7 +239,7 @@ describe('multi-host connection URLs', { skip }, () => {
 /** `SELECT * FROM table` in key order, as text (the same for both engines). */
 const TABLES = {
   settings: 'key', orgs: 'id', services: 'id', users: 'id', grants: 'id', sessions: 'id',
-  api_tokens: 'id', login_failures: 'key', audit_log: 'id',
+  api_tokens: 'id', login_failures: 'key', audit_log: 'id', models: 'id, version',
 };
 const dumpTable = (db, table) => dbSql(db, `SELECT * FROM ${table} ORDER BY ${TABLES[table]}`);
 const countRows = (db) => Object.fromEntries(Object.keys(TABLES)
