@@ -6,6 +6,8 @@
 #include "ops/ops.h"
 #include "store/models.h"
 #include "store/store.h"
+#include "util/semver.h"
+#include "api/render.h"
 #include "util/arena.h"
 
 #include <errno.h>
@@ -260,45 +262,6 @@ static int cmd_list(struct store *s)
 	return CLI_OK;
 }
 
-/* Parses MAJOR.MINOR.PATCH (anything after PATCH is ignored); false when
- * version does not start that way. */
-static bool semver_parse(const char *v, unsigned long long part[3])
-{
-	char *end;
-	int i;
-
-	for (i = 0; i < 3; i++) {
-		if (*v < '0' || *v > '9')
-			return false;
-		errno = 0;
-		part[i] = strtoull(v, &end, 10);
-		if (errno)
-			return false;
-		v = end;
-		if (i < 2) {
-			if (*v != '.')
-				return false;
-			v++;
-		}
-	}
-	return true;
-}
-
-/* < 0, 0, > 0 as version a is lower, equal or higher than b: numerically
- * by MAJOR.MINOR.PATCH, byte order as a fallback. */
-static int semver_cmp(const char *a, const char *b)
-{
-	unsigned long long pa[3], pb[3];
-	int i;
-
-	if (semver_parse(a, pa) && semver_parse(b, pb)) {
-		for (i = 0; i < 3; i++)
-			if (pa[i] != pb[i])
-				return pa[i] < pb[i] ? -1 : 1;
-	}
-	return strcmp(a, b);
-}
-
 /* Loads spec (ID or ID@VERSION; the highest version when there is none)
  * into *m and parses it into *model.  0 or an exit status after printing
  * the error. */
@@ -306,11 +269,9 @@ static int find_model(struct store *s, struct arena *a, const char *spec,
 		      struct stored_model *m, struct model *model)
 {
 	struct store_conn *c = store_acquire(s);
-	const char *at = strchr(spec, '@'), *version = NULL;
-	struct stored_model *all;
+	const char *at = strchr(spec, '@');
 	struct errinfo *ei = malloc(sizeof *ei);
 	char *id;
-	size_t n, i;
 	int rc;
 
 	if (!ei) {
@@ -325,27 +286,12 @@ static int find_model(struct store *s, struct arena *a, const char *spec,
 		rc = errinfo_set(ei, ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	if (at) {
-		version = at + 1;
-	} else {
-		rc = store_model_list(c, a, &all, &n, ei);
-		if (rc)
-			goto out;
-		for (i = 0; i < n; i++)
-			if (strcmp(all[i].id, id) == 0 &&
-			    (!version || semver_cmp(all[i].version, version) > 0))
-				version = all[i].version;
-		if (!version) {
-			rc = errinfo_set(ei, ERR_NOTFOUND,
-					 "no model '%.64s' is imported (see cxm model list)",
-					 id);
-			goto out;
-		}
+	rc = store_model_find(c, a, id, at ? at + 1 : NULL, m, ei);
+	if (rc == ERR_NOTFOUND) {
+		char why[ERRINFO_MESSAGE_MAX];
+		snprintf(why, sizeof why, "%s", ei->message);
+		errinfo_set(ei, rc, "%.200s (see cxm model list)", why);
 	}
-	rc = store_model_get(c, a, id, version, m, ei);
-	if (rc == ERR_NOTFOUND)
-		errinfo_set(ei, rc, "no model %.64s@%.64s is imported "
-			    "(see cxm model list)", id, version);
 	if (!rc)
 		rc = model_load(spec, m->content, strlen(m->content), a, model, ei);
 out:
@@ -358,7 +304,6 @@ out:
 	return rc;
 }
 
-static const char *const PHASES[] = { "ready", "set", "grow" };
 
 static int cmd_show(struct store *s, const char *spec)
 {
@@ -402,119 +347,6 @@ static int cmd_show(struct store *s, const char *spec)
 	return CLI_OK;
 }
 
-static json_t *text_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-static json_t *model_json(const struct model *m)
-{
-	json_t *root = json_object(), *levels = json_array(),
-	       *scales = json_array(), *functions = json_array(), *arr;
-	static const char *const METHODS[] = { "gated", "average" };
-	static const char *const OVERALL[] = { "min", "mean", "median" };
-	size_t i, j, k;
-	int l;
-
-	if (!root || !levels || !scales || !functions) {
-		json_decref(root);
-		json_decref(levels);
-		json_decref(scales);
-		json_decref(functions);
-		return NULL;
-	}
-	json_object_set_new(root, "id", json_string(m->id));
-	json_object_set_new(root, "version", json_string(m->version));
-	json_object_set_new(root, "title", json_string(m->title));
-	json_object_set_new(root, "description", text_or_null(m->description));
-	json_object_set_new(root, "source", text_or_null(m->source));
-	json_object_set_new(root, "license", text_or_null(m->license));
-	for (l = 0; l < m->nlevels; l++) {
-		const struct model_level *lv = &m->levels[l];
-		json_t *cw = json_object();
-
-		for (k = 0; cw && k < m->ncrosswalk; k++)
-			if (m->crosswalk[k].level == lv->n)
-				json_object_set_new(cw, m->crosswalk[k].system,
-						    json_string(m->crosswalk[k].value));
-		json_array_append_new(levels,
-			json_pack("{s:i, s:s, s:s, s:s, s:o}", "n", lv->n,
-				  "key", lv->key, "name", lv->name,
-				  "summary", lv->summary,
-				  "crosswalk", cw ? cw : json_object()));
-	}
-	json_object_set_new(root, "levels", levels);
-	for (i = 0; i < m->nscales; i++) {
-		const struct model_scale *sc = &m->scales[i];
-
-		arr = json_array();
-		for (j = 0; arr && j < sc->noptions; j++)
-			json_array_append_new(arr,
-				json_pack("{s:s, s:s, s:f}",
-					  "value", sc->options[j].value,
-					  "label", sc->options[j].label,
-					  "weight", sc->options[j].weight));
-		json_array_append_new(scales,
-			json_pack("{s:s, s:o}", "key", sc->key,
-				  "options", arr ? arr : json_array()));
-	}
-	json_object_set_new(root, "scales", scales);
-	for (i = 0; i < m->nfunctions; i++) {
-		const struct model_function *f = &m->functions[i];
-		json_t *fn, *descs = json_array(), *inds = json_array(),
-		       *tacs = json_array();
-
-		for (l = 0; descs && l < m->nlevels; l++)
-			json_array_append_new(descs,
-				text_or_null(f->level_descriptions ?
-					     f->level_descriptions[l] : NULL));
-		for (j = 0; inds && j < f->nindicators; j++) {
-			const struct model_indicator *in = &f->indicators[j];
-
-			json_array_append_new(inds,
-				json_pack("{s:s, s:i, s:s, s:o, s:o, s:o}",
-					  "key", in->key, "level", in->level,
-					  "text", in->text,
-					  "help", text_or_null(in->help),
-					  "evidence_hint",
-					  text_or_null(in->evidence_hint),
-					  "scale", text_or_null(in->scale ?
-							in->scale->key : NULL)));
-		}
-		for (j = 0; tacs && j < f->ntactics; j++) {
-			const struct model_tactic *t = &f->tactics[j];
-
-			arr = json_array();
-			for (k = 0; arr && k < t->nresources; k++)
-				json_array_append_new(arr,
-					json_string(t->resources[k]));
-			json_array_append_new(tacs,
-				json_pack("{s:i, s:i, s:s, s:s, s:o}",
-					  "from_level", t->from_level,
-					  "to_level", t->to_level,
-					  "phase", PHASES[t->phase],
-					  "text", t->text,
-					  "resources", arr ? arr : json_array()));
-		}
-		fn = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}",
-			       "key", f->key, "name", f->name,
-			       "summary", f->summary,
-			       "level_descriptions", descs ? descs : json_array(),
-			       "default_target",
-			       f->default_target ? json_integer(f->default_target)
-						 : json_null(),
-			       "indicators", inds ? inds : json_array(),
-			       "tactics", tacs ? tacs : json_array());
-		json_array_append_new(functions, fn);
-	}
-	json_object_set_new(root, "functions", functions);
-	json_object_set_new(root, "scoring",
-		json_pack("{s:s, s:f, s:s}", "method", METHODS[m->method],
-			  "threshold", m->threshold,
-			  "overall", OVERALL[m->overall]));
-	return root;
-}
-
 static int cmd_export(struct store *s, const char *spec, const char *format)
 {
 	struct stored_model sm;
@@ -532,7 +364,7 @@ static int cmd_export(struct store *s, const char *spec, const char *format)
 	if (!format || strcmp(format, "yaml") == 0) {
 		fwrite(sm.content, 1, strlen(sm.content), stdout);
 	} else {
-		j = model_json(&m);
+		j = render_model(&m);
 		if (!j || json_dumpf(j, stdout, JSON_INDENT(2) |
 				     JSON_PRESERVE_ORDER) != 0) {
 			fputs("cxm: out of memory\n", stderr);

@@ -3,6 +3,9 @@
 
 #include "rows.h"
 
+#include <string.h>
+#include "util/semver.h"
+
 static int read_model(struct store_query *q, struct arena *a,
 		      struct stored_model *m, bool full)
 {
@@ -87,5 +90,31 @@ int store_model_list(struct store_conn *c, struct arena *a,
 		}
 	}
 	query_end(&q);
+	return rc;
+}
+
+int store_model_find(struct store_conn *c, struct arena *a, const char *id,
+		     const char *version, struct stored_model *m,
+		     struct errinfo *ei)
+{
+	struct stored_model *all;
+	size_t n, i;
+	int rc;
+
+	if (!version) {
+		rc = store_model_list(c, a, &all, &n, ei);
+		if (rc)
+			return rc;
+		for (i = 0; i < n; i++)
+			if (strcmp(all[i].id, id) == 0 &&
+			    (!version || semver_cmp(all[i].version, version) > 0))
+				version = all[i].version;
+		if (!version)
+			return errinfo_set(ei, ERR_NOTFOUND,
+					   "no model '%.64s' is imported", id);
+	}
+	rc = store_model_get(c, a, id, version, m, ei);
+	if (rc == ERR_NOTFOUND)
+		errinfo_set(ei, rc, "no model %.64s@%.64s is imported", id, version);
 	return rc;
 }

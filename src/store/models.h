@@ -34,4 +34,11 @@ int store_model_get(struct store_conn *c, struct arena *a, const char *id,
 int store_model_list(struct store_conn *c, struct arena *a,
 		     struct stored_model **out, size_t *n, struct errinfo *ei);
 
+/* Loads model id at version, or at its highest version (by
+ * MAJOR.MINOR.PATCH) when version is NULL; ERR_NOTFOUND with a message
+ * naming what is missing. */
+int store_model_find(struct store_conn *c, struct arena *a, const char *id,
+		     const char *version, struct stored_model *m,
+		     struct errinfo *ei);
+
 #endif
