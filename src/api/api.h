@@ -37,4 +37,12 @@ int api_audit_events(struct req *r, struct resp *w);
 /* GET /api/v1/audit?since=&limit=&action=&object_type=&actor=&before= */
 int api_audit(struct req *r, struct resp *w);
 
+/* /api/v1/models (models.c): the list (signed in), one model as JSON at
+ * its newest or a given ?version= (signed in), and importing a YAML or
+ * JSON model (admin): 201, 200 when identical, 409 for changed content
+ * under a stored version, 422 with every problem's path, line and column. */
+int api_models_list(struct req *r, struct resp *w);
+int api_model_get(struct req *r, struct resp *w);
+int api_model_import(struct req *r, struct resp *w);
+
 #endif

@@ -73,6 +73,9 @@ const struct route routes[] = {
 	{ HTTP_GET, "/api/v1/services/{id}", api_service_get, ROLE_VIEWER, SCOPE_SERVICE, API, 0 },
 	{ HTTP_PATCH, "/api/v1/services/{id}", api_service_update, ROLE_FACILITATOR, SCOPE_SERVICE, API_BODY, 0 },
 	{ HTTP_DELETE, "/api/v1/services/{id}", api_service_delete, ROLE_FACILITATOR, SCOPE_SERVICE, API, 0 },
+	{ HTTP_GET, "/api/v1/models", api_models_list, ROLE_SIGNED_IN, SCOPE_NONE, API, 0 },
+	{ HTTP_POST, "/api/v1/models", api_model_import, ROLE_ADMIN, SCOPE_NONE, API, 0 },
+	{ HTTP_GET, "/api/v1/models/{model}", api_model_get, ROLE_SIGNED_IN, SCOPE_NONE, API, 0 },
 	{ HTTP_GET, "/api/v1/audit", api_audit, ROLE_ADMIN, SCOPE_NONE, API, 0 },
 	{ HTTP_GET, "/api/v1/audit/events", api_audit_events, ROLE_ADMIN, SCOPE_NONE, API, 0 },
 };

@@ -102,6 +102,9 @@ static json_t *json_details(const struct errinfo *ei)
 		json_t *o = json_object();
 		if (d->field[0])
 			json_object_set_new(o, "field", json_string(d->field));
+		/* A position in a document (a model file) is also its path. */
+		if (d->field[0] && d->line)
+			json_object_set_new(o, "path", json_string(d->field));
 		if (d->line)
 			json_object_set_new(o, "line", json_integer(d->line));
 		if (d->column)

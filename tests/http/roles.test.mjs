@@ -86,6 +86,7 @@ async function param(r, who, name) {
     return adminApi('POST', '/api/v1/orgs', { name: `Throwaway office ${n}`, kind: 'office', parent_id: ids.orgA });
   }
   if (name === 'user') return ids.viewer;
+  if (name === 'model') return 'example';
   if (name === 'token') {
     // Each caller revokes a spare token of its own; the admin revokes a spare of the viewer's.
     if (r.pattern.startsWith('/admin/')) return tokenIds['spare-for-admin-revoke'];
