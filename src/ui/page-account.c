@@ -274,29 +274,16 @@ static int render_account(struct req *r, struct resp *w, int status,
 		html_close(&h);
 		html_close(&h);
 	}
-	html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION,
-		  "/account/tokens", ATTR_CLASS, "usa-form", ATTR__END);
-	ui_csrf(&h, r, NULL);
-	html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-	html_elem(&h, EL_LEGEND, "Create a token", ATTR_CLASS,
-		  "usa-legend usa-legend--large", ATTR__END);
+	ui_form_begin(&h, r, "/account/tokens", "usa-form", NULL, "Create a token");
 	ui_input(&h, &(struct ui_field){ .name = "name", .label = "Token name",
 		 .hint = "What it is for, such as 'Quarterly export script'.",
 		 .required = true, .maxlength = ENTITY_TOKEN_NAME_MAX }, &r->err);
 	ui_input(&h, &(struct ui_field){ .name = "expires", .label = "Expires after (days)",
 		 .hint = "Leave empty for no expiry.", .type = "number",
 		 .maxlength = 4 }, &r->err);
-	html_elem(&h, EL_BUTTON, "Create token", ATTR_TYPE, "submit",
-		  ATTR_CLASS, "usa-button", ATTR__END);
-	html_close(&h);
-	html_close(&h);
+	ui_form_end(&h, "Create token");
 
-	html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION,
-		  "/account/password", ATTR_CLASS, "usa-form", ATTR__END);
-	ui_csrf(&h, r, NULL);
-	html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-	html_elem(&h, EL_LEGEND, "Change your password", ATTR_CLASS,
-		  "usa-legend usa-legend--large", ATTR__END);
+	ui_form_begin(&h, r, "/account/password", "usa-form", NULL, "Change your password");
 	ui_input(&h, &(struct ui_field){ .name = "current", .label = "Current password",
 		 .type = "password", .autocomplete = "current-password",
 		 .required = true, .maxlength = SECRET_PASSWORD_MAX }, &r->err);
@@ -307,10 +294,7 @@ static int render_account(struct req *r, struct resp *w, int status,
 	ui_input(&h, &(struct ui_field){ .name = "confirm", .label = "New password again",
 		 .type = "password", .autocomplete = "new-password",
 		 .required = true, .maxlength = SECRET_PASSWORD_MAX }, &r->err);
-	html_elem(&h, EL_BUTTON, "Change password", ATTR_TYPE, "submit",
-		  ATTR_CLASS, "usa-button", ATTR__END);
-	html_close(&h);
-	html_close(&h);
+	ui_form_end(&h, "Change password");
 	layout_end(&h, &l);
 	return layout_respond(&h, w, status);
 }

@@ -168,19 +168,10 @@ static int render_list(struct req *r, struct resp *w, int status,
 	else
 		tree_table(&h, r, orgs, n);
 	if (r->user->is_admin || auth_allows(r, 0, ROLE_ANALYST)) {
-		html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, "/orgs",
-			  ATTR_CLASS, "usa-form usa-form--large", ATTR_ID,
-			  "create", ATTR__END);
-		ui_csrf(&h, r, NULL);
-		html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-		html_elem(&h, EL_LEGEND, "Add an organization", ATTR_CLASS,
-			  "usa-legend usa-legend--large", ATTR__END);
+		ui_form_begin(&h, r, "/orgs", "usa-form usa-form--large", "create", "Add an organization");
 		org_fields(&h, r, in);
 		parent_select(r, &h, orgs, n, 0, in->parent_id);
-		html_elem(&h, EL_BUTTON, "Add organization", ATTR_TYPE,
-			  "submit", ATTR_CLASS, "usa-button", ATTR__END);
-		html_close(&h);
-		html_close(&h);
+		ui_form_end(&h, "Add organization");
 	}
 	layout_end(&h, &l);
 	return layout_respond(&h, w, status);
@@ -330,18 +321,10 @@ static int render_org(struct req *r, struct resp *w, int status,
 
 	if (auth_allows(r, id, ROLE_ANALYST)) {
 		snprintf(href, sizeof href, "/orgs/%lld", (long long)id);
-		html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, href,
-			  ATTR_CLASS, "usa-form usa-form--large", ATTR__END);
-		ui_csrf(&h, r, NULL);
-		html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-		html_elem(&h, EL_LEGEND, "Edit this organization", ATTR_CLASS,
-			  "usa-legend usa-legend--large", ATTR__END);
+		ui_form_begin(&h, r, href, "usa-form usa-form--large", NULL, "Edit this organization");
 		org_fields(&h, r, &in);
 		parent_select(r, &h, orgs, n, id, in.parent_id);
-		html_elem(&h, EL_BUTTON, "Save changes", ATTR_TYPE, "submit",
-			  ATTR_CLASS, "usa-button", ATTR__END);
-		html_close(&h);
-		html_close(&h);
+		ui_form_end(&h, "Save changes");
 
 		html_elem(&h, EL_H2, "Delete", ATTR__END);
 		if (o.nservices || o.nchildren) {

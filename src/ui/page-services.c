@@ -217,18 +217,9 @@ static int render_list(struct req *r, struct resp *w, int status,
 		html_close(&h);
 	}
 	if (norgs && auth_allows(r, 0, ROLE_FACILITATOR)) {
-		html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION,
-			  "/services", ATTR_CLASS, "usa-form usa-form--large",
-			  ATTR_ID, "create", ATTR__END);
-		ui_csrf(&h, r, NULL);
-		html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-		html_elem(&h, EL_LEGEND, "Add a service", ATTR_CLASS,
-			  "usa-legend usa-legend--large", ATTR__END);
+		ui_form_begin(&h, r, "/services", "usa-form usa-form--large", "create", "Add a service");
 		service_fields(&h, r, in, orgs, norgs);
-		html_elem(&h, EL_BUTTON, "Add service", ATTR_TYPE, "submit",
-			  ATTR_CLASS, "usa-button", ATTR__END);
-		html_close(&h);
-		html_close(&h);
+		ui_form_end(&h, "Add service");
 	}
 	layout_end(&h, &l);
 	return layout_respond(&h, w, status);
@@ -341,17 +332,9 @@ static int render_service(struct req *r, struct resp *w, int status,
 
 	if (auth_allows(r, s.org_id, ROLE_FACILITATOR)) {
 		snprintf(href, sizeof href, "/services/%lld", (long long)id);
-		html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, href,
-			  ATTR_CLASS, "usa-form usa-form--large", ATTR__END);
-		ui_csrf(&h, r, NULL);
-		html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-		html_elem(&h, EL_LEGEND, "Edit this service", ATTR_CLASS,
-			  "usa-legend usa-legend--large", ATTR__END);
+		ui_form_begin(&h, r, href, "usa-form usa-form--large", NULL, "Edit this service");
 		service_fields(&h, r, &in, orgs, norgs);
-		html_elem(&h, EL_BUTTON, "Save changes", ATTR_TYPE, "submit",
-			  ATTR_CLASS, "usa-button", ATTR__END);
-		html_close(&h);
-		html_close(&h);
+		ui_form_end(&h, "Save changes");
 		html_elem(&h, EL_H2, "Delete", ATTR__END);
 		html_elem(&h, EL_P, "This cannot be undone.", ATTR__END);
 		snprintf(href, sizeof href, "/services/%lld/delete", (long long)id);

@@ -66,13 +66,7 @@ static int render_users(struct req *r, struct resp *w, int status,
 	html_close(&h);
 	html_close(&h);
 
-	html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, "/admin/users",
-		  ATTR_CLASS, "usa-form usa-form--large", ATTR_ID, "create",
-		  ATTR__END);
-	ui_csrf(&h, r, NULL);
-	html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-	html_elem(&h, EL_LEGEND, "Add a user", ATTR_CLASS,
-		  "usa-legend usa-legend--large", ATTR__END);
+	ui_form_begin(&h, r, "/admin/users", "usa-form usa-form--large", "create", "Add a user");
 	ui_input(&h, &(struct ui_field){ .name = "email", .label = "Email address",
 		 .value = email, .type = "email", .required = true,
 		 .maxlength = ENTITY_EMAIL_MAX }, &r->err);
@@ -86,10 +80,7 @@ static int render_users(struct req *r, struct resp *w, int status,
 		 .maxlength = SECRET_PASSWORD_MAX }, &r->err);
 	ui_checkbox(&h, "f-admin", "admin", "1",
 		    "Administrator (may do everything, everywhere)", false);
-	html_elem(&h, EL_BUTTON, "Add user", ATTR_TYPE, "submit", ATTR_CLASS,
-		  "usa-button", ATTR__END);
-	html_close(&h);
-	html_close(&h);
+	ui_form_end(&h, "Add user");
 	layout_end(&h, &l);
 	return layout_respond(&h, w, status);
 }
@@ -247,12 +238,7 @@ static int render_user(struct req *r, struct resp *w, int status)
 	if (no) {
 		snprintf(action, sizeof action, "/admin/users/%lld/grants",
 			 (long long)id);
-		html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, action,
-			  ATTR_CLASS, "usa-form", ATTR__END);
-		ui_csrf(&h, r, NULL);
-		html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-		html_elem(&h, EL_LEGEND, "Give a role", ATTR_CLASS,
-			  "usa-legend usa-legend--large", ATTR__END);
+		ui_form_begin(&h, r, action, "usa-form", NULL, "Give a role");
 		ui_select(&h, &(struct ui_field){ .name = "org_id",
 			  .label = "Organization", .required = true,
 			  .hint = "The role covers this organization and "
@@ -261,10 +247,7 @@ static int render_user(struct req *r, struct resp *w, int status)
 		ui_select(&h, &(struct ui_field){ .name = "role", .label = "Role",
 			  .required = true, .value = "viewer" },
 			  GRANT_ROLES, GRANT_LABELS, 3, NULL, &r->err);
-		html_elem(&h, EL_BUTTON, "Give role", ATTR_TYPE, "submit",
-			  ATTR_CLASS, "usa-button", ATTR__END);
-		html_close(&h);
-		html_close(&h);
+		ui_form_end(&h, "Give role");
 	} else {
 		html_elem(&h, EL_P, "There are no organizations to give a role "
 			  "on yet.", ATTR_CLASS, "usa-hint", ATTR__END);
@@ -301,21 +284,13 @@ static int render_user(struct req *r, struct resp *w, int status)
 
 	snprintf(action, sizeof action, "/admin/users/%lld/password",
 		 (long long)id);
-	html_open(&h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, action,
-		  ATTR_CLASS, "usa-form", ATTR__END);
-	ui_csrf(&h, r, NULL);
-	html_open(&h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
-	html_elem(&h, EL_LEGEND, "Set a new password", ATTR_CLASS,
-		  "usa-legend usa-legend--large", ATTR__END);
+	ui_form_begin(&h, r, action, "usa-form", NULL, "Set a new password");
 	ui_input(&h, &(struct ui_field){ .name = "password",
 		 .label = "New password", .type = "password",
 		 .autocomplete = "new-password", .required = true,
 		 .hint = "At least 12 characters. The user is signed out everywhere.",
 		 .maxlength = SECRET_PASSWORD_MAX }, &r->err);
-	html_elem(&h, EL_BUTTON, "Set password", ATTR_TYPE, "submit",
-		  ATTR_CLASS, "usa-button", ATTR__END);
-	html_close(&h);
-	html_close(&h);
+	ui_form_end(&h, "Set password");
 	layout_end(&h, &l);
 	return layout_respond(&h, w, status);
 }

@@ -260,6 +260,25 @@ const char *ui_once_take(struct req *r, struct resp *w, const char *path)
 	return arena_strdup(&r->arena, v);
 }
 
+void ui_form_begin(struct html *h, const struct req *r, const char *action,
+		   const char *cls, const char *id, const char *legend)
+{
+	html_open(h, EL_FORM, ATTR_METHOD, "post", ATTR_ACTION, action,
+		  ATTR_CLASS, cls, ATTR_ID, id, ATTR__END);
+	ui_csrf(h, r, NULL);
+	html_open(h, EL_FIELDSET, ATTR_CLASS, "usa-fieldset", ATTR__END);
+	html_elem(h, EL_LEGEND, legend, ATTR_CLASS,
+		  "usa-legend usa-legend--large", ATTR__END);
+}
+
+void ui_form_end(struct html *h, const char *button)
+{
+	html_elem(h, EL_BUTTON, button, ATTR_TYPE, "submit", ATTR_CLASS,
+		  "usa-button", ATTR__END);
+	html_close(h);
+	html_close(h);
+}
+
 void ui_table_begin(struct html *h, const char *cls, const char *caption,
 		    const char *const *headings)
 {

@@ -73,6 +73,13 @@ int ui_once_set(struct req *r, struct resp *w, const char *path,
  * when none. */
 const char *ui_once_take(struct req *r, struct resp *w, const char *path);
 
+/* Opens a form posting to action (class cls, id NULL for none) with the
+ * session's CSRF field and a fieldset under a large legend; ui_form_end
+ * adds the submit button and closes both. */
+void ui_form_begin(struct html *h, const struct req *r, const char *action,
+		   const char *cls, const char *id, const char *legend);
+void ui_form_end(struct html *h, const char *button);
+
 /* Opens a table with its caption and a header row of column headings
  * (NULL-terminated), and opens its body: the caller writes the rows, then
  * closes twice (tbody, table). */
